@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# A single-node Apache Kafka (KRaft, combined broker+controller) for tests and local use.
+# Jars come from Maven Central through test/kafka/pom.xml; nothing else is downloaded.
+#
+#   test/kafka/broker.sh jars    resolve and cache the broker jars (.cache/kafka/libs)
+#   test/kafka/broker.sh up      format a fresh storage dir, start, wait until it answers metadata
+#   test/kafka/broker.sh down    stop it (SIGTERM, then SIGKILL after a grace period)
+#   test/kafka/broker.sh status  exit 0 when it is running
+#
+# KAFKA_PORT (default 19092) is the client listener; the controller listens on KAFKA_PORT+1.
+# Everything binds to 127.0.0.1. Broker state and logs go to .kafka/$KAFKA_PORT/ (broker.log).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+libs="$root/.cache/kafka/libs"
+port="${KAFKA_PORT:-19092}"
+state="$root/.kafka/$port"
+controller_port=$((port + 1))
+pidfile="$state/broker.pid"
+kafka_version=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$root/test/kafka/pom.xml")
+
+jars() {
+  if [ -f "$libs/kafka_2.13-$kafka_version.jar" ]; then return 0; fi
+  echo "resolving Apache Kafka $kafka_version broker jars with Maven..."
+  rm -rf "$libs"
+  mvn -q -B -f "$root/test/kafka/pom.xml" dependency:copy-dependencies \
+    -DoutputDirectory="$libs" -DincludeScope=runtime
+}
+
+running() { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }
+
+up() {
+  jars
+  if running; then echo "kafka already running (pid $(cat "$pidfile")) on 127.0.0.1:$port"; return 0; fi
+  rm -rf "$state/data"
+  mkdir -p "$state/data"
+  cat > "$state/server.properties" <<PROPS
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$controller_port
+listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller_port
+advertised.listeners=PLAINTEXT://127.0.0.1:$port
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+log.dirs=$state/data
+num.partitions=1
+auto.create.topics.enable=true
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=4
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+log.segment.bytes=16777216
+log.retention.check.interval.ms=30000
+PROPS
+  cat > "$state/log4j2.properties" <<PROPS
+rootLogger.level=INFO
+rootLogger.appenderRef.file.ref=file
+appender.file.type=File
+appender.file.name=file
+appender.file.fileName=$state/broker.log
+appender.file.layout.type=PatternLayout
+appender.file.layout.pattern=[%d] %p %m (%c)%n
+logger.kafka.name=kafka
+logger.kafka.level=WARN
+logger.apache.name=org.apache.kafka
+logger.apache.level=WARN
+logger.state.name=state.change.logger
+logger.state.level=WARN
+PROPS
+  local java_opts=(-Xms256m -Xmx768m -XX:+UseG1GC -Djava.awt.headless=true
+    -Dlog4j2.configurationFile="$state/log4j2.properties" -cp "$libs/*")
+  local cluster_id
+  cluster_id=$(java "${java_opts[@]}" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1)
+  java "${java_opts[@]}" kafka.tools.StorageTool format -t "$cluster_id" \
+    -c "$state/server.properties" > "$state/format.log" 2>&1 \
+    || { cat "$state/format.log"; exit 1; }
+  : > "$state/broker.log"
+  nohup java "${java_opts[@]}" kafka.Kafka "$state/server.properties" \
+    > "$state/broker.out" 2>&1 < /dev/null &
+  echo $! > "$pidfile"
+  if ! node "$root/test/kafka/wait-for-broker.mjs" "127.0.0.1:$port" 60000; then
+    echo "kafka did not answer; last broker log lines:" >&2
+    tail -n 30 "$state/broker.log" "$state/broker.out" >&2 || true
+    down
+    exit 1
+  fi
+  echo "kafka $kafka_version up on 127.0.0.1:$port (pid $(cat "$pidfile"), log $state/broker.log)"
+}
+
+down() {
+  if ! running; then rm -f "$pidfile"; echo "kafka not running"; return 0; fi
+  local pid; pid=$(cat "$pidfile")
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+  if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; sleep 0.5; fi
+  rm -f "$pidfile"
+  echo "kafka stopped"
+}
+
+case "${1:-}" in
+  jars) jars ;;
+  up) up ;;
+  down) down ;;
+  status) running ;;
+  version) echo "$kafka_version" ;;
+  *) echo "usage: $0 jars|up|down|status|version" >&2; exit 2 ;;
+esac
