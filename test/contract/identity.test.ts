@@ -1,0 +1,99 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ContractError } from '../../src/contract/errors.ts';
+import {
+  decodeIdentityHeader,
+  identityFromRecordHeaders,
+  identityRecordHeaders,
+  requestIdentityFromHeaders,
+} from '../../src/contract/identity.ts';
+
+const b64 = (text: string) => Buffer.from(text).toString('base64');
+// The identity Sources generates for scheduled checks (CONTRACT.md §1), byte for byte.
+const SYSTEM = '{"identity":{"account_number":"0001","org_id":"000001","internal":{"org_id":""},"type":"System"},"entitlements":null}';
+const USER = '{"identity":{"org_id":"000001","account_number":"0001","type":"User","user":{"username":"u"}}}';
+
+function rejects(fn: () => unknown, code: string, status: number, detail?: RegExp): void {
+  try {
+    fn();
+  } catch (err) {
+    assert.instance(err, ContractError);
+    const e = err as ContractError;
+    assert.is(e.code, code);
+    assert.is(e.status, status);
+    if (detail) assert.match(e.message, detail);
+    return;
+  }
+  assert.unreachable(`expected ${code}`);
+}
+
+test('decodes the system identity Sources sends and a user identity', () => {
+  assert.equal(decodeIdentityHeader(b64(SYSTEM)), { orgId: '000001', accountNumber: '0001', type: 'System' });
+  assert.equal(decodeIdentityHeader(b64(USER)), { orgId: '000001', accountNumber: '0001', type: 'User' });
+});
+
+test('accepts org only, account only, and base64 without padding', () => {
+  assert.equal(decodeIdentityHeader(b64('{"identity":{"org_id":"7"}}')), { orgId: '7', accountNumber: '', type: '' });
+  assert.equal(decodeIdentityHeader(b64('{"identity":{"account_number":"42","org_id":""}}')).accountNumber, '42');
+  const padded = b64('{"identity":{"org_id":"12"}}');
+  assert.ok(padded.endsWith('='));
+  assert.is(decodeIdentityHeader(padded.replace(/=+$/, '')).orgId, '12');
+});
+
+test('missing or blank identity is 401', () => {
+  rejects(() => decodeIdentityHeader(undefined), 'IDENTITY_MISSING', 401, /x-rh-identity header is required/);
+  rejects(() => decodeIdentityHeader('   '), 'IDENTITY_MISSING', 401);
+});
+
+test('bad base64 is 400', () => {
+  rejects(() => decodeIdentityHeader('not base64!'), 'IDENTITY_NOT_BASE64', 400, /not valid base64/);
+  rejects(() => decodeIdentityHeader('abcde'), 'IDENTITY_NOT_BASE64', 400);
+  rejects(() => decodeIdentityHeader('ab=c'), 'IDENTITY_NOT_BASE64', 400);
+  // 'QR==' decodes like 'QQ==' in Buffer.from: non-canonical trailing bits are refused.
+  rejects(() => decodeIdentityHeader('QR=='), 'IDENTITY_NOT_BASE64', 400);
+  rejects(() => decodeIdentityHeader('A'.repeat(9000)), 'IDENTITY_NOT_BASE64', 400, /longer/);
+});
+
+test('non-JSON, non-UTF-8 and JSON without an identity object are 400', () => {
+  rejects(() => decodeIdentityHeader(b64('hello')), 'IDENTITY_NOT_JSON', 400);
+  rejects(() => decodeIdentityHeader(Buffer.from([0x7b, 0xff, 0x7d]).toString('base64')), 'IDENTITY_NOT_JSON', 400);
+  rejects(() => decodeIdentityHeader(b64('[1]')), 'IDENTITY_NO_OBJECT', 400);
+  rejects(() => decodeIdentityHeader(b64('{"org_id":"1"}')), 'IDENTITY_NO_OBJECT', 400, /no "identity" object/);
+  rejects(() => decodeIdentityHeader(b64('{"identity":"1"}')), 'IDENTITY_NO_OBJECT', 400);
+});
+
+test('identity with neither org nor account, or with wrong field types, is 400', () => {
+  rejects(() => decodeIdentityHeader(b64('{"identity":{"type":"User"}}')), 'IDENTITY_NO_TENANT', 400, /neither/);
+  rejects(() => decodeIdentityHeader(b64('{"identity":{"org_id":"","account_number":null}}')), 'IDENTITY_NO_TENANT', 400);
+  rejects(() => decodeIdentityHeader(b64('{"identity":{"org_id":12}}')), 'IDENTITY_BAD_FIELD', 400, /org_id must be a string/);
+  rejects(() => decodeIdentityHeader(b64('{"identity":{"org_id":"a b"}}')), 'IDENTITY_BAD_FIELD', 400);
+});
+
+test('request identity: headers win, identity fills in, header is forwarded unchanged', () => {
+  const raw = b64(SYSTEM);
+  assert.equal(requestIdentityFromHeaders({ 'x-rh-identity': raw }), { xRhIdentity: raw, orgId: '000001', accountNumber: '0001' });
+  const orgOnly = b64('{"identity":{"org_id":"5"}}');
+  assert.equal(
+    requestIdentityFromHeaders({ 'x-rh-identity': orgOnly, 'x-rh-sources-org-id': '5', 'x-rh-sources-account-number': '77' }),
+    { xRhIdentity: orgOnly, orgId: '5', accountNumber: '77' },
+  );
+  assert.equal(requestIdentityFromHeaders({ 'x-rh-identity': orgOnly, 'x-rh-sources-account-number': '' }).accountNumber, '');
+});
+
+test('request identity: a header that contradicts the identity, or is malformed, is 400', () => {
+  const raw = b64(SYSTEM);
+  rejects(() => requestIdentityFromHeaders({ 'x-rh-identity': raw, 'x-rh-sources-org-id': '999' }), 'IDENTITY_HEADER_MISMATCH', 400, /x-rh-sources-org-id/);
+  rejects(() => requestIdentityFromHeaders({ 'x-rh-identity': raw, 'x-rh-sources-org-id': 'a\tb' }), 'IDENTITY_BAD_HEADER', 400);
+  rejects(() => requestIdentityFromHeaders({ 'x-rh-identity': [raw, raw] }), 'IDENTITY_BAD_HEADER', 400, /once/);
+  rejects(() => requestIdentityFromHeaders({}), 'IDENTITY_MISSING', 401);
+});
+
+test('record headers round-trip and leave out empty values', () => {
+  const identity = { xRhIdentity: 'eyJ9', orgId: '1', accountNumber: '' };
+  const headers = identityRecordHeaders(identity, 'CHECK_REQUEST_INVALID');
+  assert.equal(headers.map((h) => Object.keys(h)[0]), ['x-rh-identity', 'x-rh-sources-org-id']);
+  assert.equal(identityFromRecordHeaders(headers), identity);
+  rejects(() => identityRecordHeaders({ xRhIdentity: 'x', orgId: '', accountNumber: '' }, 'STATUS_MESSAGE_INVALID'), 'STATUS_MESSAGE_INVALID', 500);
+});
+
+test.run();
