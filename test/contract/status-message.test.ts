@@ -71,7 +71,7 @@ function withValue(value: string): IncomingRecord {
 function withHeaders(headers: Array<Record<string, string>>): IncomingRecord {
   return { ...valid(), headers };
 }
-const GOOD_HEADERS = [{ event_type: 'availability_status' }, { 'x-rh-sources-org-id': '1' }, { 'content-type': 'application/json' }];
+const GOOD_HEADERS: Array<Record<string, string>> = [{ event_type: 'availability_status' }, { 'x-rh-sources-org-id': '1' }, { 'content-type': 'application/json' }];
 
 test('validator accepts the encoder output, string headers and other accepted statuses', () => {
   assert.equal(validateStatusMessage(valid()), []);
