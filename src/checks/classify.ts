@@ -1,0 +1,149 @@
+// The one place that decides what a cloud reply means for the customer. Every checker passes its
+// SDK's error here; nothing else maps errors to outcomes.
+//
+// The rule that matters: only a definitive answer about the CUSTOMER's resource (access denied,
+// not found, an identifier that can never work) is "unavailable". Anything about us (our own
+// credentials rejected, our API not enabled, throttling), about the network, or that we do not
+// recognise is "transient": retried later and never sent to Sources, because a wrong
+// "unavailable" lands in a customer's inbox.
+import type { Provider } from '../domain/types.ts';
+import { InvalidAccountRefError, type CheckOutcome, type TransientOutcome, type UnavailableCode } from './types.ts';
+
+export const AVAILABLE: CheckOutcome = Object.freeze({ kind: 'available' });
+
+/** The customer-facing sentence for a definitive failure. */
+export function unavailableSentence(provider: Provider, code: UnavailableCode, accountRef: string): string {
+  switch (provider) {
+    case 'aws':
+      if (code === 'invalid_identifier') return `The IAM role ARN ${accountRef} is not valid.`;
+      if (code === 'not_found') return `The IAM role ${accountRef} cannot be assumed: the role was not found.`;
+      return `The IAM role ${accountRef} cannot be assumed: access denied.`;
+    case 'azure':
+      if (code === 'invalid_identifier') return `The Azure subscription id ${accountRef} is not valid.`;
+      if (code === 'not_found') return `The Azure subscription ${accountRef} was not found or is not delegated to us.`;
+      return `The Azure subscription ${accountRef} cannot be read: access denied.`;
+    case 'gcp':
+      if (code === 'invalid_identifier') return `The GCP project id ${accountRef} is not valid.`;
+      if (code === 'not_found') return `The GCP project ${accountRef} was not found.`;
+      return `The GCP project ${accountRef} cannot be read: permission denied, or the project does not exist.`;
+  }
+}
+
+function unavailable(provider: Provider, code: UnavailableCode, accountRef: string): CheckOutcome {
+  return { kind: 'unavailable', code, error: unavailableSentence(provider, code, accountRef) };
+}
+
+function transient(reason: string, throttled = false, retryAfterMs?: number): TransientOutcome {
+  return retryAfterMs === undefined ? { kind: 'transient', reason, throttled } : { kind: 'transient', reason, throttled, retryAfterMs };
+}
+
+type ErrorLike = Record<string, unknown>;
+const asRecord = (v: unknown): ErrorLike => (typeof v === 'object' && v !== null ? (v as ErrorLike) : {});
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH',
+  'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT',
+  'REQUEST_SEND_ERROR', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'CERT_HAS_EXPIRED', 'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** Abort/timeout and socket-level failures look the same in every SDK; recognise them first. */
+function genericTransient(err: ErrorLike): TransientOutcome | undefined {
+  const name = str(err.name);
+  if (name === 'AbortError' || name === 'TimeoutError' || str(err.code) === 'ABORT_ERR') return transient('timeout');
+  const codes = [str(err.code), str(asRecord(err.cause).code), str(asRecord(asRecord(err.cause).cause).code)];
+  const netCode = codes.find((c) => c !== undefined && NETWORK_CODES.has(c));
+  if (netCode) return transient(`network: ${netCode}`);
+  return undefined;
+}
+
+function parseRetryAfter(value: string | null | undefined): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+// STS AssumeRole error codes (Query protocol; the SDK puts the code in `name`).
+// A missing role and a trust policy that does not name us both come back as AccessDenied.
+const AWS_DENIED = new Set(['AccessDenied', 'AccessDeniedException']);
+const AWS_INVALID = new Set(['InvalidParameterValue', 'ValidationError', 'MalformedPolicyDocument']);
+const AWS_THROTTLE = new Set(['Throttling', 'ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded', 'SlowDown']);
+// Problems with OUR credentials or account: every customer would fail the same way.
+const AWS_OURS = new Set(['InvalidClientTokenId', 'SignatureDoesNotMatch', 'ExpiredToken', 'ExpiredTokenException',
+  'IncompleteSignature', 'MissingAuthenticationToken', 'RegionDisabledException', 'UnrecognizedClientException']);
+
+function classifyAws(accountRef: string, err: ErrorLike): CheckOutcome {
+  const code = str(err.name) ?? str(err.Code) ?? '';
+  const status = num(asRecord(err.$metadata).httpStatusCode);
+  if (AWS_THROTTLE.has(code) || status === 429 || asRecord(err.$retryable).throttling === true) return transient(`aws ${code || status}: throttled`, true);
+  if (AWS_DENIED.has(code)) return unavailable('aws', 'access_denied', accountRef);
+  if (AWS_INVALID.has(code)) return unavailable('aws', 'invalid_identifier', accountRef);
+  if (AWS_OURS.has(code)) return transient(`aws ${code}: our credentials were rejected`);
+  return transient(`aws ${code || 'unknown error'}${status ? ` (HTTP ${status})` : ''}`);
+}
+
+// ARM error codes for GET /subscriptions/{id}, and the AAD token endpoint's errors (ours).
+const AZURE_DENIED = new Set(['AuthorizationFailed', 'LinkedAuthorizationFailed', 'Forbidden']);
+const AZURE_NOT_FOUND = new Set(['SubscriptionNotFound', 'ResourceNotFound', 'NotFound']);
+const AZURE_INVALID = new Set(['InvalidSubscriptionId']);
+const AZURE_THROTTLE = new Set(['TooManyRequests', 'SubscriptionRequestsThrottled', 'TenantRequestsThrottled']);
+
+function classifyAzure(accountRef: string, err: ErrorLike): CheckOutcome {
+  const name = str(err.name) ?? '';
+  const code = str(err.code) ?? '';
+  const status = num(err.statusCode);
+  const headers = asRecord(asRecord(err.response).headers);
+  const retryAfter = typeof headers.get === 'function' ? parseRetryAfter((headers.get as (n: string) => string | undefined)('retry-after')) : undefined;
+  if (status === 429 || AZURE_THROTTLE.has(code)) return transient(`azure ${code || status}: throttled`, true, retryAfter);
+  // The token request failed: our service principal's secret, tenant or endpoint, never the customer's.
+  if (name === 'AuthenticationError' || name === 'CredentialUnavailableError' || name === 'AggregateAuthenticationError') {
+    return transient(`azure token request failed${status ? ` (HTTP ${status})` : ''}`);
+  }
+  if (AZURE_DENIED.has(code) || (status === 403 && !code)) return unavailable('azure', 'access_denied', accountRef);
+  if (AZURE_NOT_FOUND.has(code) || (status === 404 && !code)) return unavailable('azure', 'not_found', accountRef);
+  if (AZURE_INVALID.has(code)) return unavailable('azure', 'invalid_identifier', accountRef);
+  if (status === 401) return transient(`azure ${code || 'HTTP 401'}: our token was rejected`);
+  return transient(`azure ${code || name || 'unknown error'}${status ? ` (HTTP ${status})` : ''}`);
+}
+
+// google.rpc.Code numbers, as GoogleError.code carries them.
+const GRPC = { INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, PERMISSION_DENIED: 7, RESOURCE_EXHAUSTED: 8, UNAUTHENTICATED: 16 } as const;
+// ErrorInfo reasons on PERMISSION_DENIED that are about our consumer project, not the customer's.
+const GCP_OUR_REASONS = new Set(['SERVICE_DISABLED', 'CONSUMER_INVALID', 'API_KEY_INVALID', 'BILLING_DISABLED', 'USER_PROJECT_DENIED']);
+
+function classifyGcp(accountRef: string, err: ErrorLike): CheckOutcome {
+  const code = num(err.code);
+  const reason = str(err.reason);
+  if (code === GRPC.RESOURCE_EXHAUSTED) return transient(`gcp RESOURCE_EXHAUSTED: throttled`, true);
+  if (code === GRPC.PERMISSION_DENIED) {
+    if (reason && GCP_OUR_REASONS.has(reason)) return transient(`gcp PERMISSION_DENIED ${reason}: our project's problem`);
+    return unavailable('gcp', 'access_denied', accountRef);
+  }
+  if (code === GRPC.NOT_FOUND) return unavailable('gcp', 'not_found', accountRef);
+  if (code === GRPC.INVALID_ARGUMENT) return unavailable('gcp', 'invalid_identifier', accountRef);
+  if (code === GRPC.UNAUTHENTICATED) return transient('gcp UNAUTHENTICATED: our credentials were rejected');
+  if (code === GRPC.DEADLINE_EXCEEDED) return transient('timeout');
+  return transient(`gcp ${code !== undefined ? `code ${code}` : str(err.name) ?? 'unknown error'}`);
+}
+
+/**
+ * Classify a failed check attempt. `err` is whatever the provider's SDK threw.
+ *
+ * @example
+ *   try { await sts.send(cmd); return AVAILABLE; } catch (err) { return classifyError('aws', arn, err); }
+ */
+export function classifyError(provider: Provider, accountRef: string, err: unknown): CheckOutcome {
+  if (err instanceof InvalidAccountRefError) return unavailable(provider, 'invalid_identifier', accountRef);
+  const e = asRecord(err);
+  const generic = genericTransient(e);
+  if (generic) return generic;
+  switch (provider) {
+    case 'aws': return classifyAws(accountRef, e);
+    case 'azure': return classifyAzure(accountRef, e);
+    case 'gcp': return classifyGcp(accountRef, e);
+  }
+}

@@ -1,0 +1,9 @@
+// Public surface of the rate limiter.
+export { systemClock, type Clock, type TimerHandle } from './clock.ts';
+export { TokenBucket, type TokenBucketOptions, type TokenBucketStats, type AdaptiveOptions } from './token-bucket.ts';
+export { Semaphore } from './semaphore.ts';
+export { KeyedBuckets, type KeyedBucketsOptions } from './keyed-buckets.ts';
+export {
+  CheckLimiter, DEFAULT_PROVIDER_LIMITS,
+  type CheckGate, type CheckLimiterOptions, type Permit, type ProviderLimits, type ProviderLimiterStats, type RateLimit,
+} from './check-limiter.ts';
