@@ -1,0 +1,22 @@
+// Configuration errors: one error listing every bad variable, each named, never with a secret.
+
+export interface ConfigProblem {
+  /** the environment variable at fault */
+  variable: string;
+  message: string;
+}
+
+/**
+ * Thrown by loadConfig when any variable is invalid. `message` has one line per problem,
+ * e.g. `PORT must be an integer port from 1 to 65535, got "abc"`.
+ */
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  readonly problems: readonly ConfigProblem[];
+
+  constructor(problems: ConfigProblem[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  ${p.message}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = Object.freeze(problems);
+  }
+}

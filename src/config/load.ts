@@ -1,0 +1,159 @@
+// loadConfig: the environment → a validated, frozen Config. Runs once at start; any bad variable
+// stops the service with the variable's name and what it should be.
+import { resolveTopics } from '../contract/topics.ts';
+import { ConfigError, type ConfigProblem } from './errors.ts';
+import { validateEnvironment } from './schema.ts';
+import type { Config, GcpEndpoint, LogLevel } from './types.ts';
+import { CONFIG_VARIABLES, type VariableSpec } from './variables.ts';
+
+const SPECS = new Map(CONFIG_VARIABLES.map((v) => [v.name, v]));
+export const SECRET_VARIABLES: readonly string[] = CONFIG_VARIABLES.filter((v) => v.secret).map((v) => v.name);
+
+export interface LoadOptions {
+  /** variables this process cannot run without, e.g. `['SOURCES_URL']` for the worker */
+  require?: readonly string[];
+}
+
+function describeBad(spec: VariableSpec, raw: string): string {
+  // A secret may be pasted in the wrong variable too: only ever echo non-secret values.
+  const got = spec.secret ? '' : `, got ${JSON.stringify(raw.length > 200 ? `${raw.slice(0, 200)}…` : raw)}`;
+  return `${spec.name} must be ${spec.expects}${got}`;
+}
+
+function parseGcpEndpoint(value: string): GcpEndpoint {
+  if (/^https?:\/\//.test(value)) {
+    const url = new URL(value);
+    const protocol = url.protocol === 'http:' ? 'http' : 'https';
+    return { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || (protocol === 'http' ? 80 : 443)), protocol };
+  }
+  const at = value.lastIndexOf(':');
+  return { host: value.slice(0, at).replace(/^\[|\]$/g, ''), port: Number(value.slice(at + 1)), protocol: 'https' };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+// Rules that span variables: half a credential is a mistake, not a choice.
+function crossChecks(env: Record<string, string | number>, problems: ConfigProblem[]): void {
+  const set = (name: string) => env[name] !== undefined;
+  const allOrNone = (names: string[]) => {
+    const given = names.filter(set);
+    if (given.length > 0 && given.length < names.length) {
+      const missing = names.filter((n) => !set(n));
+      problems.push({ variable: missing[0]!, message: `${missing.join(', ')} must be set together with ${given.join(', ')}` });
+    }
+  };
+  allOrNone(['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']);
+  allOrNone(['AZURE_TENANT_ID', 'AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET']);
+  if (set('GCP_CREDENTIALS_FILE') && set('GCP_ACCESS_TOKEN')) {
+    problems.push({ variable: 'GCP_ACCESS_TOKEN', message: 'GCP_ACCESS_TOKEN and GCP_CREDENTIALS_FILE are alternatives: set one' });
+  }
+  const topicVars = ['TOPIC_REQUESTS', 'TOPIC_PRIORITY', 'TOPIC_STATUS', 'TOPIC_DEAD_LETTER'];
+  const seen = new Map<unknown, string>();
+  for (const name of topicVars) {
+    const other = seen.get(env[name]);
+    if (other !== undefined) problems.push({ variable: name, message: `${name} must differ from ${other} (both are ${JSON.stringify(env[name])})` });
+    else seen.set(env[name], name);
+  }
+}
+
+function build(env: Record<string, string | number>): Config {
+  const str = (name: string) => env[name] as string;
+  const optional = (name: string) => env[name] as string | undefined;
+  const num = (name: string) => env[name] as number;
+  const gcpEndpoint = optional('GCP_PROJECT_ENDPOINT');
+  return {
+    http: { host: str('HOST'), port: num('PORT'), metricsPort: num('METRICS_PORT') },
+    logLevel: str('LOG_LEVEL') as LogLevel,
+    kafka: { brokers: optional('KAFKA_BROKERS'), clientId: str('KAFKA_CLIENT_ID'), groupId: str('KAFKA_GROUP_ID') },
+    topics: resolveTopics({
+      requests: str('TOPIC_REQUESTS'), priority: str('TOPIC_PRIORITY'), status: str('TOPIC_STATUS'), deadLetter: str('TOPIC_DEAD_LETTER'),
+    }),
+    cache: { ttlSeconds: num('CACHE_TTL_SECONDS') },
+    sources: { url: optional('SOURCES_URL')?.replace(/\/+$/, ''), timeoutMs: num('SOURCES_TIMEOUT_MS') },
+    checks: { timeoutMs: num('CHECK_TIMEOUT_MS'), maxAttempts: num('CHECK_MAX_ATTEMPTS'), concurrencyPerProvider: num('CHECK_CONCURRENCY') },
+    rateLimits: {
+      aws: { ratePerSec: num('AWS_RATE_PER_SEC'), burst: num('AWS_BURST') },
+      azure: { ratePerSec: num('AZURE_RATE_PER_SEC'), burst: num('AZURE_BURST') },
+      gcp: { ratePerSec: num('GCP_RATE_PER_SEC'), burst: num('GCP_BURST') },
+      account: { ratePerSec: num('ACCOUNT_RATE_PER_SEC'), burst: num('ACCOUNT_BURST') },
+    },
+    ingress: {
+      orgRatePerSec: num('INGRESS_ORG_RATE_PER_SEC'),
+      orgBurst: num('INGRESS_ORG_BURST'),
+      bodyLimitBytes: num('INGRESS_BODY_LIMIT_BYTES'),
+      publishTimeoutMs: num('INGRESS_PUBLISH_TIMEOUT_MS'),
+    },
+    aws: {
+      region: str('AWS_REGION'),
+      accessKeyId: optional('AWS_ACCESS_KEY_ID'),
+      secretAccessKey: optional('AWS_SECRET_ACCESS_KEY'),
+      endpointUrlSts: optional('AWS_ENDPOINT_URL_STS'),
+      roleSessionName: str('AWS_ROLE_SESSION_NAME'),
+    },
+    azure: {
+      tenantId: optional('AZURE_TENANT_ID'),
+      clientId: optional('AZURE_CLIENT_ID'),
+      clientSecret: optional('AZURE_CLIENT_SECRET'),
+      authorityHost: optional('AZURE_AUTHORITY_HOST'),
+      armEndpoint: optional('AZURE_ARM_ENDPOINT'),
+      caFile: optional('AZURE_CA_FILE'),
+    },
+    gcp: {
+      projectEndpoint: gcpEndpoint === undefined ? undefined : parseGcpEndpoint(gcpEndpoint),
+      credentialsFile: optional('GCP_CREDENTIALS_FILE'),
+      accessToken: optional('GCP_ACCESS_TOKEN'),
+    },
+  };
+}
+
+/**
+ * Reads every variable of CONFIG_VARIABLES from `env`, validates them once (an empty value counts
+ * as unset, so the default applies) and returns the deeply frozen Config. Throws ConfigError
+ * naming every bad variable and what it should be; secret values are never echoed.
+ * @example const config = loadConfig(process.env, { require: ['SOURCES_URL'] });
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): Config {
+  const flat: Record<string, string | number> = {};
+  for (const spec of CONFIG_VARIABLES) {
+    const raw = env[spec.name]?.trim();
+    if (raw !== undefined && raw !== '') flat[spec.name] = raw;
+  }
+  const problems: ConfigProblem[] = [];
+  for (const name of options.require ?? []) {
+    if (!SPECS.has(name)) throw new Error(`loadConfig: unknown required variable ${name}`);
+    if (flat[name] === undefined) problems.push({ variable: name, message: `${name} is required: ${SPECS.get(name)!.meaning}` });
+  }
+  if (!validateEnvironment(flat)) {
+    const reported = new Set<string>();
+    for (const error of validateEnvironment.errors ?? []) {
+      const name = error.instancePath.split('/')[1] ?? '';
+      const spec = SPECS.get(name);
+      if (!spec || reported.has(name)) continue;
+      reported.add(name);
+      problems.push({ variable: name, message: describeBad(spec, env[name]?.trim() ?? '') });
+    }
+  }
+  crossChecks(flat, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return deepFreeze(build(flat));
+}
+
+/**
+ * The config with every secret replaced by "<redacted>", for a start-up log line.
+ * @example logger.info({ config: redactConfig(config) }, 'starting')
+ */
+export function redactConfig(config: Config): unknown {
+  const redact = (value: string | undefined) => (value === undefined ? undefined : '<redacted>');
+  return {
+    ...config,
+    aws: { ...config.aws, accessKeyId: redact(config.aws.accessKeyId), secretAccessKey: redact(config.aws.secretAccessKey) },
+    azure: { ...config.azure, clientSecret: redact(config.azure.clientSecret) },
+    gcp: { ...config.gcp, accessToken: redact(config.gcp.accessToken) },
+  };
+}

@@ -1,0 +1,48 @@
+// The validated, frozen configuration every part of the service reads.
+import type { Topics } from '../contract/topics.ts';
+import type { Provider } from '../domain/types.ts';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** A token bucket: `burst` tokens at most, refilled at `ratePerSec`. */
+export interface BucketSettings {
+  ratePerSec: number;
+  burst: number;
+}
+
+/** Where to reach Resource Manager: `host:port` means HTTPS. */
+export interface GcpEndpoint {
+  host: string;
+  port: number;
+  protocol: 'http' | 'https';
+}
+
+export interface Config {
+  http: { host: string; port: number; metricsPort: number };
+  logLevel: LogLevel;
+  /** `brokers` undefined = run on the embedded in-process log */
+  kafka: { brokers: string | undefined; clientId: string; groupId: string };
+  topics: Readonly<Topics>;
+  cache: { ttlSeconds: number };
+  sources: { url: string | undefined; timeoutMs: number };
+  checks: { timeoutMs: number; maxAttempts: number; concurrencyPerProvider: number };
+  /** our own identity's quota per provider, plus one bucket per customer account */
+  rateLimits: Record<Provider, BucketSettings> & { account: BucketSettings };
+  ingress: { orgRatePerSec: number; orgBurst: number; bodyLimitBytes: number; publishTimeoutMs: number };
+  aws: {
+    region: string;
+    accessKeyId: string | undefined;
+    secretAccessKey: string | undefined;
+    endpointUrlSts: string | undefined;
+    roleSessionName: string;
+  };
+  azure: {
+    tenantId: string | undefined;
+    clientId: string | undefined;
+    clientSecret: string | undefined;
+    authorityHost: string | undefined;
+    armEndpoint: string | undefined;
+    caFile: string | undefined;
+  };
+  gcp: { projectEndpoint: GcpEndpoint | undefined; credentialsFile: string | undefined; accessToken: string | undefined };
+}
