@@ -1,0 +1,175 @@
+// A compact binary codec for the results table's value (SourceCheckResult): these bytes are both
+// what the TTL table keeps in memory and what the changelog topic carries, so they must be small
+// and must not depend on anything held only by this process.
+//
+// Format (version 1):
+//   byte 0      version (high 3 bits) | application count (low 5 bits; 31 = count follows as varint)
+//   per application:
+//     header    bit 0 status (0 available, 1 unavailable)
+//               bit 1 id form (0 = canonical decimal as varint, 1 = UTF-8 string: varint length + bytes)
+//               bits 2-7 error: 0 = '' · 1..61 = known sentence 0..60 · 62 = known sentence, index as
+//               varint · 63 = inline UTF-8 (varint length + bytes)
+//     id        as the header says
+//     error     varint index (62) or inline text (63), when the header says so
+// A typical result, one application that is available, is 1 + 1 + 3 = 5 bytes.
+//
+// Error sentences are interned in a table passed at construction: the checks' fixed sentences.
+// The table is part of the format (its indices go to the changelog), so it may only grow at the
+// end: never reorder or remove a sentence. A sentence outside the table is written inline.
+import type { ApplicationStatus, AvailabilityStatus, SourceCheckResult } from '../../domain/types.ts';
+import { StoreError } from './errors.ts';
+import type { ValueCodec } from './types.ts';
+import { ByteReader, varintLength, writeVarint } from './varint.ts';
+
+const VERSION = 1;
+const COUNT_ESCAPE = 31;
+const ERROR_NONE = 0;
+const ERROR_VARINT_INDEX = 62;
+const ERROR_INLINE = 63;
+const SMALL_INDEX_LIMIT = ERROR_VARINT_INDEX - 1; // sentences 0..60 fit in the header
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** A canonical decimal (no sign, no leading zero) within Number's exact range, else -1. */
+function decimalId(id: string): number {
+  if (id.length === 0 || id.length > 16 || (id.length > 1 && id.charCodeAt(0) === 48)) return -1;
+  let value = 0;
+  for (let i = 0; i < id.length; i++) {
+    const digit = id.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value <= Number.MAX_SAFE_INTEGER ? value : -1;
+}
+
+export interface AvailabilityCodecOptions {
+  /** error sentences to intern, append-only (their positions are written to the changelog) */
+  knownErrors?: readonly string[];
+}
+
+/** Builds the codec; with no known sentences every error is written inline. */
+export function createAvailabilityCodec(options: AvailabilityCodecOptions = {}): ValueCodec<SourceCheckResult> {
+  const knownErrors = [...(options.knownErrors ?? [])];
+  const errorIndex = new Map<string, number>();
+  knownErrors.forEach((sentence, i) => {
+    if (typeof sentence !== 'string') throw new StoreError('STORE_INVALID_OPTIONS', `availability codec: knownErrors[${i}] is not a string`);
+    if (errorIndex.has(sentence)) throw new StoreError('STORE_INVALID_OPTIONS', `availability codec: knownErrors[${i}] repeats "${sentence}"`);
+    errorIndex.set(sentence, i);
+  });
+
+  function encode(result: SourceCheckResult): Uint8Array {
+    const statuses = result?.statuses;
+    if (!Array.isArray(statuses)) throw new StoreError('STORE_CODEC_ENCODE', 'availability codec: value must be { statuses: ApplicationStatus[] }');
+    // First pass: validate and size; strings are encoded once and kept for the second pass.
+    const parts: { header: number; id: number; idText?: Uint8Array; errorRef?: number; errorText?: Uint8Array }[] = [];
+    let size = statuses.length < COUNT_ESCAPE ? 1 : 1 + varintLength(statuses.length);
+    statuses.forEach((entry: ApplicationStatus, i) => {
+      const { applicationId, status, error } = entry ?? ({} as ApplicationStatus);
+      if (typeof applicationId !== 'string') throw new StoreError('STORE_CODEC_ENCODE', `availability codec: statuses[${i}].applicationId must be a string`);
+      if (status !== 'available' && status !== 'unavailable') {
+        throw new StoreError('STORE_CODEC_ENCODE', `availability codec: statuses[${i}].status must be "available" or "unavailable", got ${JSON.stringify(status)}`);
+      }
+      if (typeof error !== 'string') throw new StoreError('STORE_CODEC_ENCODE', `availability codec: statuses[${i}].error must be a string`);
+      let header = status === 'unavailable' ? 1 : 0;
+      const part: (typeof parts)[number] = { header: 0, id: decimalId(applicationId) };
+      size += 1;
+      if (part.id >= 0) {
+        size += varintLength(part.id);
+      } else {
+        header |= 2;
+        part.idText = encoder.encode(applicationId);
+        size += varintLength(part.idText.length) + part.idText.length;
+      }
+      const known = errorIndex.get(error);
+      if (error === '') {
+        header |= ERROR_NONE << 2;
+      } else if (known !== undefined && known < SMALL_INDEX_LIMIT) {
+        header |= (known + 1) << 2;
+      } else if (known !== undefined) {
+        header |= ERROR_VARINT_INDEX << 2;
+        part.errorRef = known;
+        size += varintLength(known);
+      } else {
+        header |= ERROR_INLINE << 2;
+        part.errorText = encoder.encode(error);
+        size += varintLength(part.errorText.length) + part.errorText.length;
+      }
+      part.header = header;
+      parts.push(part);
+    });
+
+    const bytes = new Uint8Array(size);
+    let offset = 0;
+    if (statuses.length < COUNT_ESCAPE) {
+      bytes[offset++] = (VERSION << 5) | statuses.length;
+    } else {
+      bytes[offset++] = (VERSION << 5) | COUNT_ESCAPE;
+      offset = writeVarint(bytes, offset, statuses.length);
+    }
+    for (const part of parts) {
+      bytes[offset++] = part.header;
+      if (part.idText === undefined) {
+        offset = writeVarint(bytes, offset, part.id);
+      } else {
+        offset = writeVarint(bytes, offset, part.idText.length);
+        bytes.set(part.idText, offset);
+        offset += part.idText.length;
+      }
+      if (part.errorRef !== undefined) offset = writeVarint(bytes, offset, part.errorRef);
+      if (part.errorText !== undefined) {
+        offset = writeVarint(bytes, offset, part.errorText.length);
+        bytes.set(part.errorText, offset);
+        offset += part.errorText.length;
+      }
+    }
+    return bytes;
+  }
+
+  function text(reader: ByteReader): string {
+    const raw = reader.slice(reader.varint());
+    try {
+      return decoder.decode(raw);
+    } catch (cause) {
+      throw new StoreError('STORE_CODEC_DECODE', `availability codec: invalid UTF-8 before offset ${reader.offset}`, { cause });
+    }
+  }
+
+  function knownSentence(index: number): string {
+    const sentence = knownErrors[index];
+    if (sentence === undefined) {
+      throw new StoreError('STORE_CODEC_DECODE', `availability codec: error sentence #${index} is not in this codec's table of ${knownErrors.length} (was the table reordered or shortened?)`);
+    }
+    return sentence;
+  }
+
+  function decode(bytes: Uint8Array): SourceCheckResult {
+    const reader = new ByteReader(bytes, 'availability codec');
+    const first = reader.byte();
+    const version = first >>> 5;
+    if (version !== VERSION) throw new StoreError('STORE_CODEC_DECODE', `availability codec: unknown format version ${version}`);
+    const count = (first & 31) === COUNT_ESCAPE ? reader.varint() : first & 31;
+    // each application takes at least two bytes: a count beyond that is corruption, not a loop bound
+    if (count * 2 > bytes.length) throw new StoreError('STORE_CODEC_DECODE', `availability codec: ${count} applications cannot fit in ${bytes.length} bytes`);
+    const statuses: ApplicationStatus[] = [];
+    for (let i = 0; i < count; i++) {
+      const header = reader.byte();
+      const status: AvailabilityStatus = header & 1 ? 'unavailable' : 'available';
+      const applicationId = header & 2 ? text(reader) : String(reader.varint());
+      const errorCode = header >>> 2;
+      let error: string;
+      if (errorCode === ERROR_NONE) error = '';
+      else if (errorCode === ERROR_INLINE) error = text(reader);
+      else if (errorCode === ERROR_VARINT_INDEX) error = knownSentence(reader.varint());
+      else error = knownSentence(errorCode - 1);
+      statuses.push({ applicationId, status, error });
+    }
+    if (!reader.done) throw new StoreError('STORE_CODEC_DECODE', `availability codec: ${bytes.length - reader.offset} trailing bytes`);
+    return { statuses };
+  }
+
+  return { encode, decode };
+}
+
+/** The codec with no interned sentences (errors inline); pass the checks' sentences when known. */
+export const availabilityCodec: ValueCodec<SourceCheckResult> = createAvailabilityCodec();

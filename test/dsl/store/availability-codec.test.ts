@@ -1,0 +1,85 @@
+// The results codec: exact round-trips for any SourceCheckResult, the few bytes a typical result
+// costs, interned sentences, and clear errors for values and bytes it cannot take.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import fc from 'fast-check';
+import type { SourceCheckResult } from '../../../src/domain/types.ts';
+import { availabilityCodec, createAvailabilityCodec, StoreError } from '../../../src/dsl/store/index.ts';
+
+const SENTENCES = Array.from({ length: 70 }, (_, i) => `Sentence number ${i} for the customer.`);
+const codec = createAvailabilityCodec({ knownErrors: SENTENCES });
+
+const resultArb: fc.Arbitrary<SourceCheckResult> = fc.record({
+  statuses: fc.array(
+    fc.record({
+      applicationId: fc.oneof(fc.nat().map(String), fc.constantFrom('0', '007', '9007199254740991', '9007199254740993', '', 'app-1', 'ü'), fc.string()),
+      status: fc.constantFrom('available' as const, 'unavailable' as const),
+      error: fc.oneof(fc.constant(''), fc.constantFrom(...SENTENCES), fc.string()),
+    }, { noNullPrototype: true }),
+    { maxLength: 40 },
+  ),
+}, { noNullPrototype: true });
+
+function expectCode(fn: () => unknown, code: string, pattern?: RegExp): void {
+  try {
+    fn();
+  } catch (err) {
+    assert.instance(err, StoreError);
+    assert.is((err as StoreError).code, code);
+    if (pattern) assert.match((err as Error).message, pattern);
+    return;
+  }
+  assert.unreachable(`expected ${code}`);
+}
+
+test('every result round-trips exactly, with and without interned sentences', () => {
+  fc.assert(fc.property(resultArb, (result) => {
+    assert.equal(codec.decode(codec.encode(result)), result);
+    assert.equal(availabilityCodec.decode(availabilityCodec.encode(result)), result);
+  }), { numRuns: 500 });
+});
+
+test('a typical one-application result costs a handful of bytes', () => {
+  const available = codec.encode({ statuses: [{ applicationId: '501234', status: 'available', error: '' }] });
+  assert.is(available.length, 5);
+  const unavailable = codec.encode({ statuses: [{ applicationId: '501234', status: 'unavailable', error: SENTENCES[3]! }] });
+  assert.is(unavailable.length, 5, 'an interned sentence lives in the header byte');
+  const farSentence = codec.encode({ statuses: [{ applicationId: '501234', status: 'unavailable', error: SENTENCES[65]! }] });
+  assert.is(farSentence.length, 6, 'sentences past the 61st take one varint byte');
+  const inline = availabilityCodec.encode({ statuses: [{ applicationId: '501234', status: 'unavailable', error: 'Role not found.' }] });
+  assert.is(inline.length, 5 + 1 + 'Role not found.'.length);
+  assert.is(codec.encode({ statuses: [] }).length, 1);
+});
+
+test('more than 30 applications use the escaped count', () => {
+  const result: SourceCheckResult = { statuses: Array.from({ length: 31 }, (_, i) => ({ applicationId: String(i), status: 'available', error: '' })) };
+  const bytes = codec.encode(result);
+  assert.is(bytes[0]! & 31, 31);
+  assert.equal(codec.decode(bytes), result);
+});
+
+test('values that are not a SourceCheckResult are refused with the offending field', () => {
+  expectCode(() => codec.encode({} as SourceCheckResult), 'STORE_CODEC_ENCODE', /statuses/);
+  expectCode(() => codec.encode({ statuses: [{ applicationId: 1, status: 'available', error: '' }] } as never), 'STORE_CODEC_ENCODE', /statuses\[0\]\.applicationId/);
+  expectCode(() => codec.encode({ statuses: [{ applicationId: '1', status: 'partially_available', error: '' }] } as never), 'STORE_CODEC_ENCODE', /statuses\[0\]\.status/);
+  expectCode(() => codec.encode({ statuses: [{ applicationId: '1', status: 'available', error: null }] } as never), 'STORE_CODEC_ENCODE', /statuses\[0\]\.error/);
+});
+
+test('corrupt bytes fail with a decode error, never a wrong result', () => {
+  const good = codec.encode({ statuses: [{ applicationId: '501', status: 'unavailable', error: 'Inline sentence.' }] });
+  expectCode(() => codec.decode(new Uint8Array()), 'STORE_CODEC_DECODE', /truncated/);
+  expectCode(() => codec.decode(good.subarray(0, good.length - 1)), 'STORE_CODEC_DECODE', /truncated/);
+  expectCode(() => codec.decode(new Uint8Array([...good, 0])), 'STORE_CODEC_DECODE', /trailing/);
+  expectCode(() => codec.decode(new Uint8Array([0x41, 0, 1])), 'STORE_CODEC_DECODE', /version 2/);
+  expectCode(() => codec.decode(new Uint8Array([0x3f, 0xff, 0xff, 0x7f])), 'STORE_CODEC_DECODE', /cannot fit/);
+  const interned = codec.encode({ statuses: [{ applicationId: '1', status: 'unavailable', error: SENTENCES[10]! }] });
+  expectCode(() => availabilityCodec.decode(interned), 'STORE_CODEC_DECODE', /sentence #10/);
+  expectCode(() => codec.decode(new Uint8Array([0x21, 0xfe, 1, 0xff])), 'STORE_CODEC_DECODE', /UTF-8/);
+});
+
+test('the sentence table must be strings without repeats', () => {
+  expectCode(() => createAvailabilityCodec({ knownErrors: ['a', 'a'] }), 'STORE_INVALID_OPTIONS', /repeats/);
+  expectCode(() => createAvailabilityCodec({ knownErrors: [1 as unknown as string] }), 'STORE_INVALID_OPTIONS', /knownErrors\[0\]/);
+});
+
+test.run();

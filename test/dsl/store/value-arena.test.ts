@@ -1,0 +1,40 @@
+// The byte arena: values come back intact, waste is counted, oversized values are refused.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import fc from 'fast-check';
+import { MAX_VALUE_BYTES, ValueArena } from '../../../src/dsl/store/value-arena.ts';
+import { StoreError } from '../../../src/dsl/store/errors.ts';
+
+test('stored values read back byte for byte, across chunk boundaries', () => {
+  fc.assert(fc.property(fc.array(fc.uint8Array({ maxLength: 3000 }), { maxLength: 200 }), (values) => {
+    const arena = new ValueArena();
+    const refs = values.map((v) => arena.store(v));
+    values.forEach((v, i) => assert.equal(Array.from(arena.read(refs[i]!)), Array.from(v)));
+  }), { numRuns: 50 });
+});
+
+test('live and waste bytes account for released values', () => {
+  const arena = new ValueArena();
+  const a = arena.store(new Uint8Array(10));
+  arena.store(new Uint8Array(200));
+  assert.is(arena.liveBytes, 11 + 202);
+  arena.release(a);
+  assert.is(arena.liveBytes, 202);
+  assert.is(arena.wasteBytes, 11);
+  assert.not.ok(arena.wantsCompaction, 'small waste is not worth a copy');
+});
+
+test('the largest value fits; one byte more is refused', () => {
+  const arena = new ValueArena();
+  const ref = arena.store(new Uint8Array(MAX_VALUE_BYTES).fill(7));
+  assert.is(arena.read(ref).length, MAX_VALUE_BYTES);
+  try {
+    arena.store(new Uint8Array(MAX_VALUE_BYTES + 1));
+    assert.unreachable();
+  } catch (err) {
+    assert.instance(err, StoreError);
+    assert.is((err as StoreError).code, 'STORE_VALUE_TOO_LARGE');
+  }
+});
+
+test.run();
