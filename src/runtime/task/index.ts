@@ -1,0 +1,8 @@
+// The task executor's public surface: what a runtime (embedded or Kafka) needs.
+export { TopologyTask } from './topology-task.ts';
+export { ManualClock, systemClock } from './clock.ts';
+export { DEAD_LETTER_HEADERS, deadLetterRecord } from './dead-letter.ts';
+export type {
+  ChangelogPort, ChangelogRecord, CommittableOffset, InputRecord, OutputRecord, PartitionLoad, ProducerPort,
+  TaskClock, TaskMetrics, TaskOptions,
+} from './contract.ts';
