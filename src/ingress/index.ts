@@ -1,0 +1,15 @@
+// The HTTP ingress: public surface of src/ingress.
+export {
+  BASE_PATH,
+  CHECK_PATH,
+  createIngressApp,
+  OPENAPI_PATH,
+  RECHECK_PATH,
+  type IngressLimits,
+  type IngressLogger,
+  type IngressOptions,
+} from './app.ts';
+export { errorBody, HttpError } from './http-error.ts';
+export { OrgRateLimiter, type OrgRateLimiterOptions, type TakeResult } from './org-rate-limiter.ts';
+export { publishWithTimeout, type Publish } from './publish.ts';
+export { checkRequestBodySchema } from './request-body.ts';

@@ -1,0 +1,77 @@
+// Per-org token buckets for the ingress. A bucket idle long enough to be full again is the same
+// as no bucket, so it is dropped; buckets live in a Map kept in least-recently-used order, which
+// makes that sweep cheap (it stops at the first bucket still refilling) and lets a hard cap
+// evict the stalest bucket when an unusual number of orgs is active at once.
+
+export interface OrgRateLimiterOptions {
+  ratePerSec: number;
+  burst: number;
+  /** milliseconds on a monotonic clock; injectable for tests */
+  now?: () => number;
+  /** upper bound on live buckets (memory guard) */
+  maxBuckets?: number;
+}
+
+export type TakeResult = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+interface Bucket {
+  tokens: number;
+  updatedMs: number;
+}
+
+/**
+ * A token bucket per key: `burst` requests at once, refilled at `ratePerSec`.
+ * @example
+ *   const limiter = new OrgRateLimiter({ ratePerSec: 50, burst: 500 });
+ *   const r = limiter.take(orgId); if (!r.allowed) res.set('Retry-After', String(r.retryAfterSeconds))
+ */
+export class OrgRateLimiter {
+  readonly #ratePerMs: number;
+  readonly #burst: number;
+  readonly #now: () => number;
+  readonly #maxBuckets: number;
+  readonly #fullAfterMs: number;
+  readonly #buckets = new Map<string, Bucket>();
+
+  constructor(options: OrgRateLimiterOptions) {
+    if (!(options.ratePerSec > 0) || !Number.isFinite(options.ratePerSec)) throw new RangeError('ratePerSec must be a finite number > 0');
+    if (!(options.burst >= 1) || !Number.isFinite(options.burst)) throw new RangeError('burst must be a finite number >= 1');
+    this.#ratePerMs = options.ratePerSec / 1000;
+    this.#burst = options.burst;
+    this.#now = options.now ?? (() => performance.now());
+    this.#maxBuckets = options.maxBuckets ?? 100_000;
+    this.#fullAfterMs = this.#burst / this.#ratePerMs;
+  }
+
+  /** Number of live buckets (for tests and metrics). */
+  get size(): number {
+    return this.#buckets.size;
+  }
+
+  /** Takes one token from `key`'s bucket, or says how many whole seconds until one is there. */
+  take(key: string): TakeResult {
+    const now = this.#now();
+    this.#evictIdle(now);
+    const previous = this.#buckets.get(key);
+    let tokens = this.#burst;
+    if (previous) {
+      tokens = Math.min(this.#burst, previous.tokens + (now - previous.updatedMs) * this.#ratePerMs);
+      this.#buckets.delete(key); // re-inserted below: keeps the Map in last-use order
+    } else if (this.#buckets.size >= this.#maxBuckets) {
+      const stalest = this.#buckets.keys().next();
+      if (!stalest.done) this.#buckets.delete(stalest.value);
+    }
+    const allowed = tokens >= 1;
+    if (allowed) tokens -= 1;
+    this.#buckets.set(key, { tokens, updatedMs: now });
+    if (allowed) return { allowed: true };
+    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / this.#ratePerMs / 1000)) };
+  }
+
+  #evictIdle(now: number): void {
+    for (const [key, bucket] of this.#buckets) {
+      if (now - bucket.updatedMs < this.#fullAfterMs) break;
+      this.#buckets.delete(key);
+    }
+  }
+}
