@@ -87,10 +87,11 @@ function classifyAws(accountRef: string, err: ErrorLike): CheckOutcome {
 }
 
 // ARM error codes for GET /subscriptions/{id}, and the AAD token endpoint's errors (ours).
-const AZURE_DENIED = new Set(['AuthorizationFailed', 'LinkedAuthorizationFailed', 'Forbidden']);
-const AZURE_NOT_FOUND = new Set(['SubscriptionNotFound', 'ResourceNotFound', 'NotFound']);
+const AZURE_DENIED = new Set(['AuthorizationFailed', 'LinkedAuthorizationFailed']);
+const AZURE_NOT_FOUND = new Set(['SubscriptionNotFound']);
 const AZURE_INVALID = new Set(['InvalidSubscriptionId']);
 const AZURE_THROTTLE = new Set(['TooManyRequests', 'SubscriptionRequestsThrottled', 'TenantRequestsThrottled']);
+const AZURE_TOKEN_ERRORS = new Set(['AuthenticationError', 'AuthenticationRequiredError', 'CredentialUnavailableError', 'AggregateAuthenticationError']);
 
 function classifyAzure(accountRef: string, err: ErrorLike): CheckOutcome {
   const name = str(err.name) ?? '';
@@ -100,34 +101,58 @@ function classifyAzure(accountRef: string, err: ErrorLike): CheckOutcome {
   const retryAfter = typeof headers.get === 'function' ? parseRetryAfter((headers.get as (n: string) => string | undefined)('retry-after')) : undefined;
   if (status === 429 || AZURE_THROTTLE.has(code)) return transient(`azure ${code || status}: throttled`, true, retryAfter);
   // The token request failed: our service principal's secret, tenant or endpoint, never the customer's.
-  if (name === 'AuthenticationError' || name === 'CredentialUnavailableError' || name === 'AggregateAuthenticationError') {
-    return transient(`azure token request failed${status ? ` (HTTP ${status})` : ''}`);
-  }
-  if (AZURE_DENIED.has(code) || (status === 403 && !code)) return unavailable('azure', 'access_denied', accountRef);
-  if (AZURE_NOT_FOUND.has(code) || (status === 404 && !code)) return unavailable('azure', 'not_found', accountRef);
+  if (AZURE_TOKEN_ERRORS.has(name)) return transient(`azure token request failed: ${(str(err.message) ?? '').split('\n')[0]?.slice(0, 160)}`);
+  // Definitive answers need ARM's own error code: a bare 403/404 may come from a proxy.
+  if (AZURE_DENIED.has(code)) return unavailable('azure', 'access_denied', accountRef);
+  if (AZURE_NOT_FOUND.has(code)) return unavailable('azure', 'not_found', accountRef);
   if (AZURE_INVALID.has(code)) return unavailable('azure', 'invalid_identifier', accountRef);
   if (status === 401) return transient(`azure ${code || 'HTTP 401'}: our token was rejected`);
   return transient(`azure ${code || name || 'unknown error'}${status ? ` (HTTP ${status})` : ''}`);
 }
 
-// google.rpc.Code numbers, as GoogleError.code carries them.
-const GRPC = { INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, PERMISSION_DENIED: 7, RESOURCE_EXHAUSTED: 8, UNAUTHENTICATED: 16 } as const;
+// google.rpc.Code names by number, as a gax-decoded GoogleError carries them in `code`.
+const RPC_CODE_NAMES = ['OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS',
+  'PERMISSION_DENIED', 'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE', 'UNIMPLEMENTED', 'INTERNAL',
+  'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED'] as const;
 // ErrorInfo reasons on PERMISSION_DENIED that are about our consumer project, not the customer's.
 const GCP_OUR_REASONS = new Set(['SERVICE_DISABLED', 'CONSUMER_INVALID', 'API_KEY_INVALID', 'BILLING_DISABLED', 'USER_PROJECT_DENIED']);
 
-function classifyGcp(accountRef: string, err: ErrorLike): CheckOutcome {
-  const code = num(err.code);
-  const reason = str(err.reason);
-  if (code === GRPC.RESOURCE_EXHAUSTED) return transient(`gcp RESOURCE_EXHAUSTED: throttled`, true);
-  if (code === GRPC.PERMISSION_DENIED) {
-    if (reason && GCP_OUR_REASONS.has(reason)) return transient(`gcp PERMISSION_DENIED ${reason}: our project's problem`);
-    return unavailable('gcp', 'access_denied', accountRef);
+interface GcpStatus { status: string | undefined; http: number | undefined; reason: string | undefined }
+
+/**
+ * The REST transport surfaces two shapes: a GoogleError (numeric rpc `code`, `reason` from
+ * ErrorInfo), or, when the HTTP layer rejects first, a GaxiosError whose `status` is the HTTP
+ * status and whose message is the body: Google's envelope {"error":{"code","status","details"}}.
+ */
+function gcpStatus(err: ErrorLike): GcpStatus {
+  const http = num(err.status);
+  try {
+    const envelope = asRecord(asRecord(JSON.parse(str(err.message) ?? '')).error);
+    const details = Array.isArray(envelope.details) ? envelope.details.map(asRecord) : [];
+    const info = details.find((d) => str(d['@type'])?.endsWith('google.rpc.ErrorInfo'));
+    if (str(envelope.status)) return { status: str(envelope.status), http: num(envelope.code) ?? http, reason: str(info?.reason) };
+  } catch {
+    // not an envelope; fall through
   }
-  if (code === GRPC.NOT_FOUND) return unavailable('gcp', 'not_found', accountRef);
-  if (code === GRPC.INVALID_ARGUMENT) return unavailable('gcp', 'invalid_identifier', accountRef);
-  if (code === GRPC.UNAUTHENTICATED) return transient('gcp UNAUTHENTICATED: our credentials were rejected');
-  if (code === GRPC.DEADLINE_EXCEEDED) return transient('timeout');
-  return transient(`gcp ${code !== undefined ? `code ${code}` : str(err.name) ?? 'unknown error'}`);
+  const code = num(err.code);
+  const isRpcCode = code !== undefined && Number.isInteger(code) && code >= 0 && code < RPC_CODE_NAMES.length && http === undefined;
+  return { status: isRpcCode ? RPC_CODE_NAMES[code] : undefined, http: http ?? (isRpcCode ? undefined : code), reason: str(err.reason) };
+}
+
+function classifyGcp(accountRef: string, err: ErrorLike): CheckOutcome {
+  const { status, http, reason } = gcpStatus(err);
+  if (status === 'RESOURCE_EXHAUSTED' || http === 429) return transient(`gcp ${status ?? 'HTTP 429'}: throttled`, true);
+  // Definitive answers need Google's own status: a bare HTTP 403/404 may come from a proxy.
+  switch (status) {
+    case 'PERMISSION_DENIED':
+      if (reason && GCP_OUR_REASONS.has(reason)) return transient(`gcp PERMISSION_DENIED ${reason}: our project's problem`);
+      return unavailable('gcp', 'access_denied', accountRef);
+    case 'NOT_FOUND': return unavailable('gcp', 'not_found', accountRef);
+    case 'INVALID_ARGUMENT': return unavailable('gcp', 'invalid_identifier', accountRef);
+    case 'UNAUTHENTICATED': return transient('gcp UNAUTHENTICATED: our credentials were rejected');
+    case 'DEADLINE_EXCEEDED': return transient('timeout');
+  }
+  return transient(`gcp ${status ?? (http ? `HTTP ${http}` : str(err.name) ?? 'unknown error')}`);
 }
 
 /**

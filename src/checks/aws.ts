@@ -1,0 +1,77 @@
+// AWS check: STS AssumeRole on the customer's role ARN with our own credentials. AssumeRole is
+// non-mutating for the customer; the temporary credentials it returns are discarded.
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { AVAILABLE, classifyError } from './classify.ts';
+import { InvalidAccountRefError, type CheckOutcome, type Checker } from './types.ts';
+
+export interface AwsCheckerOptions {
+  /** STS region, e.g. 'us-east-1' */
+  region: string;
+  /** our own long-term credentials: always explicit, so the SDK never walks the default provider chain or IMDS */
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** STS endpoint URL, e.g. an emulator's http://127.0.0.1:PORT; default: the SDK's regional endpoint */
+  endpoint?: string;
+  /** RoleSessionName in the customer's CloudTrail; default 'availability-check' */
+  roleSessionName?: string;
+  /** ExternalId, when the customers' trust policies require one */
+  externalId?: string;
+}
+
+// arn:PARTITION:iam::ACCOUNT:role/[PATH/]NAME, IAM's character set for paths and role names.
+const ROLE_ARN = /^arn:aws(?:-cn|-us-gov|-iso|-iso-b)?:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+
+/** Throws InvalidAccountRefError unless `value` is an IAM role ARN. */
+export function assertRoleArn(value: string): void {
+  if (value.length > 2048 || !ROLE_ARN.test(value)) {
+    throw new InvalidAccountRefError('aws', value, 'an IAM role ARN such as arn:aws:iam::123456789012:role/name');
+  }
+}
+
+function required(name: string, value: string | undefined): string {
+  if (!value) throw new TypeError(`AWS checker: ${name} is required`);
+  return value;
+}
+
+/**
+ * @example
+ *   const aws = createAwsChecker({ region: 'us-east-1', credentials: { accessKeyId, secretAccessKey } });
+ *   await aws.check('arn:aws:iam::123456789012:role/app', AbortSignal.timeout(5000)); // { kind: 'available' }
+ */
+export function createAwsChecker(options: AwsCheckerOptions): Checker {
+  const client = new STSClient({
+    region: required('region', options.region),
+    credentials: {
+      accessKeyId: required('credentials.accessKeyId', options.credentials?.accessKeyId),
+      secretAccessKey: required('credentials.secretAccessKey', options.credentials?.secretAccessKey),
+      ...(options.credentials.sessionToken ? { sessionToken: options.credentials.sessionToken } : {}),
+    },
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    // We retry ourselves, through the rate limiter; an SDK retry would bypass it.
+    maxAttempts: 1,
+    // 'legacy' makes no environment probes ('auto' may ask IMDS for the region).
+    defaultsMode: 'legacy',
+  });
+  const roleSessionName = options.roleSessionName ?? 'availability-check';
+
+  return {
+    provider: 'aws',
+    async check(roleArn: string, signal: AbortSignal): Promise<CheckOutcome> {
+      try {
+        assertRoleArn(roleArn);
+        await client.send(
+          new AssumeRoleCommand({
+            RoleArn: roleArn,
+            RoleSessionName: roleSessionName,
+            // The shortest session STS allows: we only want to know whether we may assume the role.
+            DurationSeconds: 900,
+            ...(options.externalId ? { ExternalId: options.externalId } : {}),
+          }),
+          { abortSignal: signal },
+        );
+        return AVAILABLE;
+      } catch (err) {
+        return classifyError('aws', roleArn, err);
+      }
+    },
+  };
+}

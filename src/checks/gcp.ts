@@ -1,0 +1,90 @@
+// GCP check: our service account reads the customer's project (projects.get in Resource Manager
+// v3), which works when the customer granted us resourcemanager.projects.get on it.
+//
+// Transport: REST (`fallback: true`), so the endpoint, port and protocol are plain options and an
+// emulator speaks JSON over HTTP. Auth: an explicit JWT client from our service-account key. The
+// Resource Manager client marks it `useJWTAccessWithScope`, so it signs its own bearer tokens:
+// no token endpoint, and never the metadata server that application-default discovery would try.
+import { ProjectsClient } from '@google-cloud/resource-manager';
+import { JWT } from 'google-auth-library';
+import { AVAILABLE, classifyError } from './classify.ts';
+import { InvalidAccountRefError, type CheckOutcome, type Checker } from './types.ts';
+
+export interface GcpCheckerOptions {
+  /** the service-account key (the fields of its JSON key file that signing needs) */
+  credentials: { client_email: string; private_key: string; private_key_id?: string };
+  /** API host; default cloudresourcemanager.googleapis.com */
+  apiEndpoint?: string;
+  /** default 443 */
+  port?: number;
+  /** 'http' only for a local emulator; default 'https' */
+  protocol?: 'http' | 'https';
+  /**
+   * The SDK call's own deadline in ms; default 10 000. The REST client takes no AbortSignal, so
+   * an aborted check returns at once but its HTTP request lives until this deadline.
+   */
+  requestTimeoutMs?: number;
+}
+
+// A project id (6–30 chars: lowercase letter first, then letters, digits, hyphens; no trailing
+// hyphen), optionally domain-scoped (example.com:my-project), or a project number.
+const PROJECT_ID = /^(?:(?:[a-z0-9-]+\.)+[a-z]{2,}:)?[a-z][a-z0-9-]{4,28}[a-z0-9]$|^\d{1,20}$/;
+
+/** Throws InvalidAccountRefError unless `value` is a project id or number. */
+export function assertProjectId(value: string): void {
+  if (!PROJECT_ID.test(value)) throw new InvalidAccountRefError('gcp', value, 'a project id such as my-project-123 or a project number');
+}
+
+const READ_ONLY_SCOPE = 'https://www.googleapis.com/auth/cloud-platform.read-only';
+
+/** Rejects with the signal's reason when it aborts; never settles otherwise. */
+function aborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    const fail = () => reject(signal.reason ?? new DOMException('The operation was aborted', 'AbortError'));
+    if (signal.aborted) fail();
+    else signal.addEventListener('abort', fail, { once: true });
+  });
+}
+
+/**
+ * @example
+ *   const gcp = createGcpChecker({ credentials: JSON.parse(keyFile) });
+ *   await gcp.check('my-project-123', AbortSignal.timeout(5000));
+ */
+export function createGcpChecker(options: GcpCheckerOptions): Checker {
+  const { client_email: email, private_key: key, private_key_id: keyId } = options.credentials ?? {};
+  if (!email || !key) throw new TypeError('GCP checker: credentials.client_email and credentials.private_key are required');
+  if (options.protocol !== undefined && options.protocol !== 'http' && options.protocol !== 'https') {
+    throw new TypeError(`GCP checker: protocol must be 'http' or 'https', got ${String(options.protocol)}`);
+  }
+  const authClient = new JWT({ email, key, ...(keyId ? { keyId } : {}), scopes: [READ_ONLY_SCOPE] });
+  const timeoutMs = options.requestTimeoutMs ?? 10_000;
+  const client = new ProjectsClient({
+    fallback: true,
+    authClient,
+    ...(options.apiEndpoint ? { apiEndpoint: options.apiEndpoint } : {}),
+    ...(options.port ? { port: options.port } : {}),
+    ...(options.protocol ? { protocol: options.protocol } : {}),
+    // One attempt (we retry ourselves, through the rate limiter) with our deadline.
+    clientConfig: {
+      interfaces: {
+        'google.cloud.resourcemanager.v3.Projects': {
+          methods: { GetProject: { timeout_millis: timeoutMs, retry_codes_name: 'non_idempotent', retry_params_name: 'default' } },
+        },
+      },
+    },
+  });
+
+  return {
+    provider: 'gcp',
+    async check(projectId: string, signal: AbortSignal): Promise<CheckOutcome> {
+      try {
+        assertProjectId(projectId);
+        await Promise.race([client.getProject({ name: `projects/${projectId}` }), aborted(signal)]);
+        return AVAILABLE;
+      } catch (err) {
+        return classifyError('gcp', projectId, err);
+      }
+    },
+  };
+}
