@@ -1,0 +1,97 @@
+// A node-rdkafka producer whose send() resolves only when the broker acknowledged the message.
+// At-least-once rests on this: a runtime commits an input offset only after every output it
+// caused was acknowledged here.
+import Kafka from 'node-rdkafka';
+
+export interface OutgoingMessage {
+  topic: string;
+  key: Buffer | string | null;
+  value: Buffer | null;
+  headers?: Kafka.MessageHeader[];
+  partition?: number;
+  timestamp?: number;
+}
+
+export interface Delivery { topic: string; partition: number; offset: number }
+
+export interface AckedProducerOptions {
+  brokers: string;
+  clientId: string;
+  /** extra librdkafka properties, e.g. linger.ms */
+  librdkafka?: Record<string, string | number | boolean>;
+}
+
+interface Waiter { resolve: (d: Delivery) => void; reject: (e: Error) => void }
+
+const QUEUE_FULL = Kafka.CODES.ERRORS.ERR__QUEUE_FULL;
+
+export class AckedProducer {
+  readonly #producer: Kafka.Producer;
+  readonly #waiting = new Map<number, Waiter>();
+  #nextOpaque = 0;
+
+  constructor(options: AckedProducerOptions) {
+    this.#producer = new Kafka.Producer({
+      'bootstrap.servers': options.brokers,
+      'client.id': options.clientId,
+      dr_cb: true,
+      // idempotence: retries after a broker hiccup neither duplicate nor reorder a partition's messages
+      'enable.idempotence': true,
+      'linger.ms': 5,
+      'socket.keepalive.enable': true,
+      ...options.librdkafka,
+    });
+    this.#producer.on('delivery-report', (err, report) => {
+      const waiter = this.#waiting.get(report.opaque as number);
+      if (!waiter) return;
+      this.#waiting.delete(report.opaque as number);
+      if (err) waiter.reject(Object.assign(new Error(`delivery to ${report.topic} failed: ${err.message}`), { code: err.code }));
+      else waiter.resolve({ topic: report.topic, partition: report.partition, offset: report.offset });
+    });
+  }
+
+  /** Messages handed over and not yet acknowledged. */
+  get pending(): number { return this.#waiting.size; }
+
+  get client(): Kafka.Producer { return this.#producer; }
+
+  async connect(timeoutMs = 30_000): Promise<void> {
+    await new Promise<void>((resolve, reject) =>
+      this.#producer.connect({ timeout: timeoutMs }, (err) => (err ? reject(new Error(`producer connect: ${err.message}`)) : resolve())));
+    this.#producer.setPollInterval(5);
+  }
+
+  /** Resolves with the message's position once the broker acknowledged it. */
+  send(message: OutgoingMessage): Promise<Delivery> {
+    const opaque = this.#nextOpaque++;
+    const promise = new Promise<Delivery>((resolve, reject) => this.#waiting.set(opaque, { resolve, reject }));
+    this.#produce(message, opaque, 0);
+    return promise;
+  }
+
+  #produce(message: OutgoingMessage, opaque: number, attempt: number): void {
+    try {
+      this.#producer.produce(message.topic, message.partition ?? null, message.value, message.key ?? undefined,
+        message.timestamp ?? Date.now(), opaque, message.headers);
+    } catch (err) {
+      // librdkafka's local queue is full: give the poll loop time to drain it, then try again.
+      if ((err as { code?: number }).code === QUEUE_FULL && attempt < 1000) {
+        setTimeout(() => this.#produce(message, opaque, attempt + 1), Math.min(50, 1 + attempt));
+        return;
+      }
+      const waiter = this.#waiting.get(opaque);
+      this.#waiting.delete(opaque);
+      waiter?.reject(err as Error);
+    }
+  }
+
+  async flush(timeoutMs = 30_000): Promise<void> {
+    await new Promise<void>((resolve, reject) => this.#producer.flush(timeoutMs, (err) => (err ? reject(new Error(`flush: ${err.message}`)) : resolve())));
+  }
+
+  async disconnect(): Promise<void> {
+    if (!this.#producer.isConnected()) return;
+    await this.flush().catch(() => undefined);
+    await new Promise<void>((resolve) => this.#producer.disconnect(() => resolve()));
+  }
+}

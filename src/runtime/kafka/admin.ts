@@ -1,0 +1,57 @@
+// Topic administration for the Kafka runtime: create what a topology needs, with the right
+// configuration (the table changelog is compacted), and leave existing topics alone.
+import Kafka from 'node-rdkafka';
+
+export interface TopicSpec {
+  name: string;
+  partitions: number;
+  replicationFactor?: number;
+  config?: Record<string, string>;
+}
+
+const TOPIC_ALREADY_EXISTS = Kafka.CODES.ERRORS.ERR_TOPIC_ALREADY_EXISTS;
+
+/** Creates each topic that does not exist yet; an existing topic is not altered. */
+export async function ensureTopics(brokers: string, topics: TopicSpec[], timeoutMs = 30_000): Promise<void> {
+  const admin = Kafka.AdminClient.create({ 'bootstrap.servers': brokers, 'client.id': 'availability-check-admin' });
+  try {
+    for (const topic of topics) {
+      await new Promise<void>((resolve, reject) => admin.createTopic({
+        topic: topic.name,
+        num_partitions: topic.partitions,
+        replication_factor: topic.replicationFactor ?? 1,
+        config: topic.config ?? {},
+      }, timeoutMs, (err) => (!err || err.code === TOPIC_ALREADY_EXISTS ? resolve() : reject(new Error(`create topic ${topic.name}: ${err.message}`)))));
+    }
+  } finally {
+    admin.disconnect();
+  }
+}
+
+/** Partition count of each named topic (absent topics are left out). */
+export async function partitionCounts(brokers: string, topics: string[], timeoutMs = 15_000): Promise<Map<string, number>> {
+  const producer = new Kafka.Producer({ 'bootstrap.servers': brokers, 'client.id': 'availability-check-metadata', 'allow.auto.create.topics': false });
+  await new Promise<void>((resolve, reject) => producer.connect({ timeout: timeoutMs }, (err) => (err ? reject(new Error(`metadata connect: ${err.message}`)) : resolve())));
+  try {
+    const counts = new Map<string, number>();
+    for (const name of topics) {
+      const metadata = await new Promise<Kafka.Metadata>((resolve, reject) =>
+        producer.getMetadata({ topic: name, timeout: timeoutMs }, (err, data) => (err ? reject(new Error(`metadata ${name}: ${err.message}`)) : resolve(data))));
+      const topic = metadata.topics.find((t) => t.name === name);
+      if (topic && topic.partitions.length > 0) counts.set(name, topic.partitions.length);
+    }
+    return counts;
+  } finally {
+    await new Promise<void>((resolve) => producer.disconnect(() => resolve()));
+  }
+}
+
+/** The configuration of a changelog topic for a TTL table: compacted, tombstones kept briefly. */
+export function changelogTopicConfig(ttlMs: number): Record<string, string> {
+  return {
+    'cleanup.policy': 'compact',
+    'delete.retention.ms': String(Math.max(60_000, Math.min(ttlMs, 86_400_000))),
+    'min.compaction.lag.ms': '0',
+    'segment.ms': String(Math.max(60_000, Math.min(ttlMs, 3_600_000))),
+  };
+}
