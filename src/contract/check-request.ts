@@ -16,9 +16,11 @@ export interface CheckRequestValue {
   request_id?: string;
 }
 
-/** JSON schema of the record value; unknown fields are allowed for forward compatibility. */
+/**
+ * JSON schema of the record value; unknown fields are allowed for forward compatibility. It has
+ * no `$id`, so any ajv instance may compile it more than once.
+ */
 export const checkRequestValueSchema = {
-  $id: 'https://sources-availability-check/check-request-value.json',
   type: 'object',
   required: ['source_id'],
   properties: {

@@ -3,7 +3,7 @@
 // everything downstream carries the resulting RequestIdentity and forwards the header unchanged.
 import type { RequestIdentity } from '../domain/types.ts';
 import { ContractError } from './errors.ts';
-import { headerValue, type IncomingRecord, type RecordHeader } from './record.ts';
+import { headerValue, type IncomingHeaders, type RecordHeader } from './record.ts';
 
 export const IDENTITY_HEADER = 'x-rh-identity';
 export const ORG_ID_HEADER = 'x-rh-sources-org-id';
@@ -139,7 +139,7 @@ export function identityRecordHeaders(identity: RequestIdentity, code: 'STATUS_M
 }
 
 /** Reads the identity back from record headers (missing header = ''). */
-export function identityFromRecordHeaders(headers: IncomingRecord['headers']): RequestIdentity {
+export function identityFromRecordHeaders(headers: IncomingHeaders): RequestIdentity {
   return {
     xRhIdentity: headerValue(headers, IDENTITY_HEADER) ?? '',
     orgId: headerValue(headers, ORG_ID_HEADER) ?? '',

@@ -1,6 +1,6 @@
 // The Sources contract and this service's topic records: the public surface of src/contract.
 export { CONTRACT_ERROR_CODES, ContractError, type ContractErrorCode } from './errors.ts';
-export { headerValue, headerEntries, type KafkaRecord, type IncomingRecord, type RecordHeader } from './record.ts';
+export { headerEntries, headerMap, headerValue, type IncomingHeaders, type IncomingRecord, type KafkaRecord, type RecordHeader } from './record.ts';
 export {
   ACCOUNT_NUMBER_HEADER,
   IDENTITY_HEADER,

@@ -1,3 +1,4 @@
+import { Ajv } from 'ajv';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
@@ -44,6 +45,12 @@ test('decode(encode(x)) is x, with Buffer or string headers', () => {
   assert.is(decodeCheckRequest(asStrings).noCache, true);
 });
 
+test('decode reads DSL-style map headers too', () => {
+  const record = encodeCheckRequest(REQUEST);
+  const map = Object.fromEntries(record.headers.flatMap((h) => Object.entries(h).map(([n, v]) => [n, v.toString()])));
+  assert.equal(decodeCheckRequest({ key: '463243', value: record.value, headers: map }), REQUEST);
+});
+
 test('decode fills in defaults for a minimal value {"source_id":"…"}', () => {
   const decoded = decodeCheckRequest({ key: '5', value: '{"source_id":"5"}', headers: [{ 'x-rh-sources-account-number': '42' }] });
   assert.equal(decoded, { sourceId: '5', identity: { xRhIdentity: '', orgId: '', accountNumber: '42' }, noCache: false, requestId: '' });
@@ -81,6 +88,13 @@ test('the exported schema and compiled validator agree', () => {
   assert.is(checkRequestValueSchema.required[0], 'source_id');
   assert.ok(validateCheckRequestValue({ source_id: '1', future_field: [] }));
   assert.not.ok(validateCheckRequestValue({ source_id: '1', request_id: 'x'.repeat(129) }));
+});
+
+test('the schema compiles more than once in one ajv instance (no $id clash)', () => {
+  const ajv = new Ajv({ strict: false });
+  const first = ajv.compile(checkRequestValueSchema);
+  const second = ajv.compile(checkRequestValueSchema);
+  assert.ok(first({ source_id: '9' }) && second({ source_id: '9' }));
 });
 
 test.run();
