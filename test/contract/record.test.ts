@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { asText, headerEntries, headerMap, headerValue } from '../../src/contract/record.ts';
 
-const ARRAY = [{ event_type: Buffer.from('availability_status') }, { 'x-rh-sources-org-id': '1' }, { 'content-type': Buffer.from('application/json') }];
+const ARRAY: Array<Record<string, Buffer | string>> = [{ event_type: Buffer.from('availability_status') }, { 'x-rh-sources-org-id': '1' }, { 'content-type': Buffer.from('application/json') }];
 
 test('array headers (node-rdkafka) flatten in order, Buffers and strings alike', () => {
   assert.equal(headerEntries(ARRAY), [['event_type', 'availability_status'], ['x-rh-sources-org-id', '1'], ['content-type', 'application/json']]);
