@@ -4,6 +4,8 @@
 // given to the builders below refuse to run, because a diagram-only build must never do I/O.
 import path from 'node:path';
 import type { Topology } from '../src/dsl/index.ts';
+import { DEFAULT_TOPICS } from '../src/contract/index.ts';
+import { buildAvailabilityTopology } from './availability-check.ts';
 import { buildTopology as buildCachedCheck } from './examples/cached-check.ts';
 import { buildTopology as buildOrderRouting } from './examples/order-routing.ts';
 
@@ -21,6 +23,21 @@ function notRunnable(what: string): never {
 }
 
 export const TOPOLOGIES: readonly TopologyEntry[] = Object.freeze([
+  {
+    name: 'availability-check',
+    dir: here,
+    build: () => buildAvailabilityTopology({
+      topics: DEFAULT_TOPICS,
+      ttlMs: 3_600_000,
+      concurrency: 1,
+      sourceTimeoutMs: 1,
+      retry: {},
+      services: {
+        findApplications: async () => notRunnable('availability-check'),
+        checkApplication: async () => notRunnable('availability-check'),
+      },
+    }),
+  },
   { name: 'order-routing', dir: path.join(here, 'examples'), build: () => buildOrderRouting() },
   { name: 'cached-check', dir: path.join(here, 'examples'), build: () => buildCachedCheck({ check: async () => notRunnable('cached-check') }) },
 ]);
