@@ -8,6 +8,7 @@ import { requestIdentityFromHeaders } from '../contract/identity.ts';
 import { DEFAULT_TOPICS, type Topics } from '../contract/topics.ts';
 import type { CheckRequest, RequestIdentity } from '../domain/types.ts';
 import { HttpError, sendError, toHttpError } from './http-error.ts';
+import type { IngressMetrics } from './metrics.ts';
 import { OrgRateLimiter } from './org-rate-limiter.ts';
 import { publishWithTimeout, type Publish } from './publish.ts';
 import { sourceIdFromBody, sourceIdFromPath } from './request-body.ts';
@@ -41,6 +42,8 @@ export interface IngressOptions {
   logger?: IngressLogger;
   /** readiness probe for GET /readyz (e.g. producer connected); default: always ready */
   ready?: () => boolean;
+  /** Prometheus metrics (createIngressMetrics); none when left out */
+  metrics?: IngressMetrics;
   /** monotonic milliseconds for the rate limiter; injectable for tests */
   now?: () => number;
   newRequestId?: () => string;
@@ -78,6 +81,21 @@ export function createIngressApp(options: IngressOptions): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
 
+  const metrics = options.metrics;
+  if (metrics) {
+    const routeLabel = new Map<string, string>([
+      [CHECK_PATH, 'check'], [RECHECK_PATH, 'recheck'], [OPENAPI_PATH, 'openapi'], ['/healthz', 'health'], ['/readyz', 'health'],
+    ]);
+    app.use((req: Request, res: Response, next: NextFunction) => {
+      res.on('finish', () => {
+        // req.route is set once a route matched; bounded label values whatever the path was.
+        const matched = (req.route as { path?: string } | undefined)?.path;
+        metrics.requests.inc({ route: (matched && routeLabel.get(matched)) ?? 'unmatched', status: String(res.statusCode) });
+      });
+      next();
+    });
+  }
+
   // Identity first: an anonymous caller learns nothing else and its body is never read.
   function identify(req: Request, res: Response, next: NextFunction): void {
     const header = req.headers[INSIGHTS_REQUEST_ID_HEADER];
@@ -108,13 +126,17 @@ export function createIngressApp(options: IngressOptions): Express {
     const { identity, requestId } = locals(res);
     const request: CheckRequest = { sourceId, identity, noCache, requestId };
     const started = performance.now();
+    const queue = noCache ? 'priority' : 'requests';
     try {
       await publishWithTimeout(publish, topic, encodeCheckRequest(request), limits.publishTimeoutMs);
     } catch (err) {
+      metrics?.publishSeconds.observe({ queue, outcome: 'failed' }, (performance.now() - started) / 1000);
       logger.error({ err: (err as Error).cause ?? err, requestId, sourceId, topic }, 'check request not published');
       throw err;
     }
-    logger.info({ requestId, sourceId, orgId: identity.orgId, noCache, publishMs: Math.round(performance.now() - started) }, 'check request queued');
+    const elapsedMs = performance.now() - started;
+    metrics?.publishSeconds.observe({ queue, outcome: 'ok' }, elapsedMs / 1000);
+    logger.info({ requestId, sourceId, orgId: identity.orgId, noCache, publishMs: Math.round(elapsedMs) }, 'check request queued');
     res.status(202).json({ request_id: requestId, source_id: sourceId });
   }
 
