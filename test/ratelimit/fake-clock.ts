@@ -25,6 +25,7 @@ export class FakeClock implements Clock {
   /** Move time forward, firing due timers in order; lets promise callbacks run after each. */
   async advance(ms: number): Promise<void> {
     const end = this.time + ms;
+    await flush(); // let work scheduled "now" set its timers at the current time first
     for (;;) {
       this.timers.sort((a, b) => a.at - b.at || a.id - b.id);
       const next = this.timers[0];
