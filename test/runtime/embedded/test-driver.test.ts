@@ -54,13 +54,14 @@ test('cached check: a result is replayed from the table until its TTL passes, th
 });
 
 test('runUntilIdle jumps the clock over waits (backoff, sleeps); advanceTime alone does not jump', async () => {
-  let clock!: TaskClock;
+  // the step sleeps on the driver's clock, which exists only once the driver does
+  const time: { clock?: TaskClock } = {};
   const b = new StreamsBuilder({ applicationId: 'waits' });
   b.stream<number>('src', 'in', { codec: jsonCodec<number>() })
-    .mapAsync('wait', async (ms, ctx) => { await sleep(clock, ms, ctx.signal); return ms; }, { concurrency: 1, timeoutMs: 10_000 })
+    .mapAsync('wait', async (ms, ctx) => { await sleep(time.clock!, ms, ctx.signal); return ms; }, { concurrency: 1, timeoutMs: 10_000 })
     .to('out-sink', 'out', { codec: jsonCodec() });
   const driver = new TopologyTestDriver(b.build());
-  clock = driver.clock;
+  time.clock = driver.clock;
   driver.pipeJson('in', null, 500);
   await driver.runUntilIdle();
   assert.is(driver.clock.now(), 500);
