@@ -2,12 +2,15 @@
 // millions of source ids in a few tens of bytes each (DESIGN.md: "memory is a design target").
 //
 // Layout, for keys that are canonical decimals below 2^48 (every real source id):
-//   - entries live in dense, chunked typed arrays (struct of arrays, 14 bytes an entry):
-//       key low word (Uint32) · key high word (Uint16) · expiry (Uint32) · value reference (Uint32)
+//   - entries live in dense, chunked Uint32Arrays, four words (16 bytes) an entry, so that one
+//     lookup touches one cache line:
+//       key low 32 bits · key high 16 bits | value length << 16 · expiry · value reference
 //   - an open-addressing index (Uint32Array, linear probing, load ≤ 3/4) maps a key's hash to
 //     its entry number + 1 (0 = empty). Deletion shifts the probe run back (no tombstone slots)
 //     and fills the hole in the dense arrays with the last entry.
-//   - encoded values sit in a byte arena (value-arena.ts), compacted when waste grows.
+//   - encoded values (≤ 65535 bytes) sit in a byte arena (value-arena.ts), compacted when waste
+//     grows. get() copies the value into a scratch buffer before decoding, so a lookup allocates
+//     nothing but the decoded value (creating a typed-array view costs more than copying 5 bytes).
 // Any other key (letters, leading zeros, 2^48 and above) goes to a plain side Map, so every
 // string key works and comes back exactly as it went in.
 //
@@ -35,21 +38,21 @@ const CHUNK_MASK = CHUNK_SIZE - 1;
 const FIRST_CHUNK_SIZE = 256; // the first chunk doubles up to CHUNK_SIZE, so small tables stay small
 const FIRST_INDEX_SLOTS = 512;
 const MAX_RELATIVE = 0xffffffff;
-
-interface DenseChunk {
-  low: Uint32Array;
-  high: Uint16Array;
-  expiry: Uint32Array;
-  value: Uint32Array;
-}
+// word offsets within an entry
+const LOW = 0;
+const HIGH_LENGTH = 1; // key high 16 bits | value length << 16
+const EXPIRY = 2;
+const REF = 3;
+const SCRATCH_VIEWS = 256; // views of the scratch buffer kept per length, for values up to this size
 
 interface SideEntry {
   expiresAt: number;
   bytes: Uint8Array;
 }
 
-function newChunk(size: number): DenseChunk {
-  return { low: new Uint32Array(size), high: new Uint16Array(size), expiry: new Uint32Array(size), value: new Uint32Array(size) };
+/** An entry's first word in its chunk. */
+function wordOf(i: number): number {
+  return (i & CHUNK_MASK) << 2;
 }
 
 /**
@@ -67,7 +70,7 @@ export class TtlTable<V> {
   private readonly clock: Clock;
   private readonly codec: ValueCodec<V>;
 
-  private chunks: DenseChunk[] = [];
+  private chunks: Uint32Array[] = [];
   private count = 0;
   private index = new Uint32Array(FIRST_INDEX_SLOTS);
   private mask = FIRST_INDEX_SLOTS - 1;
@@ -75,6 +78,8 @@ export class TtlTable<V> {
   private base: number;
   private readonly side = new Map<string, SideEntry>();
   private purgeCursor = 0;
+  private scratch = new Uint8Array(SCRATCH_VIEWS);
+  private scratchViews: Uint8Array[] = [];
 
   constructor(options: TtlTableOptions<V>) {
     const { name, ttlMs, clock, codec } = options ?? ({} as TtlTableOptions<V>);
@@ -101,7 +106,7 @@ export class TtlTable<V> {
   /** Bytes of typed arrays the table holds (index, entries, value arena); the side map is not counted. */
   get allocatedBytes(): number {
     let dense = 0;
-    for (const chunk of this.chunks) dense += chunk.low.length * 14;
+    for (const chunk of this.chunks) dense += chunk.byteLength;
     return this.index.byteLength + dense + this.arena.allocatedBytes;
   }
 
@@ -117,9 +122,9 @@ export class TtlTable<V> {
     if (slot < 0) return undefined;
     const i = this.index[slot]! - 1;
     const chunk = this.chunks[i >>> CHUNK_BITS]!;
-    const offset = i & CHUNK_MASK;
-    if (this.isExpired(chunk.expiry[offset]!, this.now())) return undefined;
-    return this.decode(key, this.arena.read(chunk.value[offset]!));
+    const w = wordOf(i);
+    if (this.isExpired(chunk[w + EXPIRY]!, this.now())) return undefined;
+    return this.decode(key, this.readValue(chunk[w + REF]!, chunk[w + HIGH_LENGTH]! >>> 16));
   }
 
   /** Stores the value, stamped with clock(); returns the changelog record to write. */
@@ -241,9 +246,9 @@ export class TtlTable<V> {
     const shift = newBase - this.base;
     for (let i = 0; i < this.count; i++) {
       const chunk = this.chunks[i >>> CHUNK_BITS]!;
-      const offset = i & CHUNK_MASK;
-      const relative = chunk.expiry[offset]!;
-      if (relative !== 0) chunk.expiry[offset] = Math.min(Math.max(relative - shift, 0), MAX_RELATIVE);
+      const w = wordOf(i) + EXPIRY;
+      const relative = chunk[w]!;
+      if (relative !== 0) chunk[w] = Math.min(Math.max(relative - shift, 0), MAX_RELATIVE);
     }
     this.base = newBase;
   }
@@ -261,10 +266,12 @@ export class TtlTable<V> {
     if (slot >= 0) {
       const i = this.index[slot]! - 1;
       const chunk = this.chunks[i >>> CHUNK_BITS]!;
-      const offset = i & CHUNK_MASK;
-      this.arena.release(chunk.value[offset]!);
-      chunk.value[offset] = this.arena.store(bytes);
-      chunk.expiry[offset] = relative;
+      const w = wordOf(i);
+      const ref = this.arena.store(bytes); // first: a too-large value must leave the entry as it was
+      this.arena.release(chunk[w + HIGH_LENGTH]! >>> 16);
+      chunk[w + HIGH_LENGTH] = high | (bytes.length << 16);
+      chunk[w + EXPIRY] = relative;
+      chunk[w + REF] = ref;
       this.compactIfWorthwhile();
       return;
     }
@@ -272,11 +279,11 @@ export class TtlTable<V> {
     const i = this.count;
     this.ensureDenseCapacity();
     const chunk = this.chunks[i >>> CHUNK_BITS]!;
-    const offset = i & CHUNK_MASK;
-    chunk.low[offset] = low;
-    chunk.high[offset] = high;
-    chunk.expiry[offset] = relative;
-    chunk.value[offset] = ref;
+    const w = wordOf(i);
+    chunk[w + LOW] = low;
+    chunk[w + HIGH_LENGTH] = high | (bytes.length << 16);
+    chunk[w + EXPIRY] = relative;
+    chunk[w + REF] = ref;
     this.count = i + 1;
     if (this.count * 4 > this.index.length * 3) this.growIndex();
     else this.insertSlot(low, high, i);
@@ -301,8 +308,8 @@ export class TtlTable<V> {
       if (entry === 0) return -1;
       const i = entry - 1;
       const chunk = this.chunks[i >>> CHUNK_BITS]!;
-      const offset = i & CHUNK_MASK;
-      if (chunk.low[offset] === low && chunk.high[offset] === high) return slot;
+      const w = wordOf(i);
+      if (chunk[w + LOW] === low && (chunk[w + HIGH_LENGTH]! & 0xffff) === high) return slot;
       slot = (slot + 1) & mask;
     }
   }
@@ -319,27 +326,25 @@ export class TtlTable<V> {
     this.mask = slots - 1;
     for (let i = 0; i < this.count; i++) {
       const chunk = this.chunks[i >>> CHUNK_BITS]!;
-      const offset = i & CHUNK_MASK;
-      this.insertSlot(chunk.low[offset]!, chunk.high[offset]!, i);
+      const w = wordOf(i);
+      this.insertSlot(chunk[w + LOW]!, chunk[w + HIGH_LENGTH]! & 0xffff, i);
     }
   }
 
   private ensureDenseCapacity(): void {
     const last = this.chunks[this.chunks.length - 1];
-    const capacity = last === undefined ? 0 : (this.chunks.length - 1) * CHUNK_SIZE + last.low.length;
+    const lastEntries = last === undefined ? 0 : last.length >>> 2;
+    const capacity = last === undefined ? 0 : (this.chunks.length - 1) * CHUNK_SIZE + lastEntries;
     if (this.count < capacity) return;
     if (last === undefined) {
-      this.chunks.push(newChunk(FIRST_CHUNK_SIZE));
-    } else if (last.low.length < CHUNK_SIZE) {
-      // only the first chunk is ever short: double it in place
-      const grown = newChunk(last.low.length * 2);
-      grown.low.set(last.low);
-      grown.high.set(last.high);
-      grown.expiry.set(last.expiry);
-      grown.value.set(last.value);
+      this.chunks.push(new Uint32Array(FIRST_CHUNK_SIZE * 4));
+    } else if (lastEntries < CHUNK_SIZE) {
+      // only the first chunk is ever short: double it
+      const grown = new Uint32Array(lastEntries * 2 * 4);
+      grown.set(last);
       this.chunks[this.chunks.length - 1] = grown;
     } else {
-      this.chunks.push(newChunk(CHUNK_SIZE));
+      this.chunks.push(new Uint32Array(CHUNK_SIZE * 4));
     }
   }
 
@@ -347,21 +352,21 @@ export class TtlTable<V> {
   private removeAtSlot(slot: number): void {
     const i = this.index[slot]! - 1;
     const chunk = this.chunks[i >>> CHUNK_BITS]!;
-    const offset = i & CHUNK_MASK;
-    this.arena.release(chunk.value[offset]!);
+    const w = wordOf(i);
+    this.arena.release(chunk[w + HIGH_LENGTH]! >>> 16);
     this.clearSlot(slot);
 
     const last = this.count - 1;
     if (i !== last) {
       const from = this.chunks[last >>> CHUNK_BITS]!;
-      const fromOffset = last & CHUNK_MASK;
-      const low = from.low[fromOffset]!;
-      const high = from.high[fromOffset]!;
-      chunk.low[offset] = low;
-      chunk.high[offset] = high;
-      chunk.expiry[offset] = from.expiry[fromOffset]!;
-      chunk.value[offset] = from.value[fromOffset]!;
-      let moved = hashWords(low, high) & this.mask;
+      const fw = wordOf(last);
+      const low = from[fw + LOW]!;
+      const highLength = from[fw + HIGH_LENGTH]!;
+      chunk[w + LOW] = low;
+      chunk[w + HIGH_LENGTH] = highLength;
+      chunk[w + EXPIRY] = from[fw + EXPIRY]!;
+      chunk[w + REF] = from[fw + REF]!;
+      let moved = hashWords(low, highLength & 0xffff) & this.mask;
       while (this.index[moved] !== last + 1) moved = (moved + 1) & this.mask;
       this.index[moved] = i + 1;
     }
@@ -381,8 +386,8 @@ export class TtlTable<V> {
       if (entry === 0) break;
       const i = entry - 1;
       const chunk = this.chunks[i >>> CHUNK_BITS]!;
-      const offset = i & CHUNK_MASK;
-      const home = hashWords(chunk.low[offset]!, chunk.high[offset]!) & mask;
+      const w = wordOf(i);
+      const home = hashWords(chunk[w + LOW]!, chunk[w + HIGH_LENGTH]! & 0xffff) & mask;
       // the entry may fill the hole unless its home lies cyclically in (hole, next]
       const stays = hole <= next ? home > hole && home <= next : home > hole || home <= next;
       if (!stays) {
@@ -396,20 +401,20 @@ export class TtlTable<V> {
 
   private slotOfEntry(i: number): number {
     const chunk = this.chunks[i >>> CHUNK_BITS]!;
-    const offset = i & CHUNK_MASK;
-    let slot = hashWords(chunk.low[offset]!, chunk.high[offset]!) & this.mask;
+    const w = wordOf(i);
+    let slot = hashWords(chunk[w + LOW]!, chunk[w + HIGH_LENGTH]! & 0xffff) & this.mask;
     while (this.index[slot] !== i + 1) slot = (slot + 1) & this.mask;
     return slot;
   }
 
   private expiredEntry(i: number, now: number): boolean {
-    return this.isExpired(this.chunks[i >>> CHUNK_BITS]!.expiry[i & CHUNK_MASK]!, now);
+    return this.isExpired(this.chunks[i >>> CHUNK_BITS]![wordOf(i) + EXPIRY]!, now);
   }
 
   private removeExpiredEntry(i: number, now: number, tombstones: StoreChange[]): void {
     const chunk = this.chunks[i >>> CHUNK_BITS]!;
-    const offset = i & CHUNK_MASK;
-    tombstones.push({ key: String(joinWords(chunk.low[offset]!, chunk.high[offset]!)), value: null, timestamp: now });
+    const w = wordOf(i);
+    tombstones.push({ key: String(joinWords(chunk[w + LOW]!, chunk[w + HIGH_LENGTH]! & 0xffff)), value: null, timestamp: now });
     this.removeAtSlot(this.slotOfEntry(i));
   }
 
@@ -445,9 +450,20 @@ export class TtlTable<V> {
     const fresh = new ValueArena();
     for (let i = 0; i < this.count; i++) {
       const chunk = this.chunks[i >>> CHUNK_BITS]!;
-      const offset = i & CHUNK_MASK;
-      chunk.value[offset] = fresh.store(this.arena.read(chunk.value[offset]!));
+      const w = wordOf(i);
+      chunk[w + REF] = fresh.store(this.arena.view(chunk[w + REF]!, chunk[w + HIGH_LENGTH]! >>> 16));
     }
     this.arena = fresh;
+  }
+
+  /** The value's bytes, copied into the scratch buffer (valid until the next get). */
+  private readValue(ref: number, length: number): Uint8Array {
+    if (length > this.scratch.length) {
+      this.scratch = new Uint8Array(2 ** Math.ceil(Math.log2(length)));
+      this.scratchViews = [];
+    }
+    this.arena.copyOut(ref, length, this.scratch);
+    if (length >= SCRATCH_VIEWS) return this.scratch.subarray(0, length);
+    return (this.scratchViews[length] ??= this.scratch.subarray(0, length));
   }
 }

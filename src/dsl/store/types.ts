@@ -3,7 +3,10 @@
 /** Milliseconds since the epoch. Injected so tests and the embedded runtime control time. */
 export type Clock = () => number;
 
-/** Turns a table value into the bytes kept in memory and written to the changelog, and back. */
+/**
+ * Turns a table value into the bytes kept in memory and written to the changelog, and back.
+ * `decode` must not keep a reference to `bytes`: the table lends it a reused scratch buffer.
+ */
 export interface ValueCodec<V> {
   encode(value: V): Uint8Array;
   decode(bytes: Uint8Array): V;

@@ -1,23 +1,22 @@
-// Byte arena for the TTL table's encoded values: values are appended to chunks, each prefixed by
-// its varint length, and addressed by a 32-bit reference (chunk number × 2^20 + offset). A typed
-// array chunk costs no per-value object header, which is the point: a value of a handful of bytes
-// stays a handful of bytes. Released values become waste; the table compacts (copies live values
-// into a fresh arena) once waste outgrows a quarter of the live bytes.
+// Byte arena for the TTL table's encoded values: values are appended to chunks and addressed by
+// a 32-bit reference (chunk number × 2^20 + offset); the table keeps each value's length beside
+// the reference. A typed-array chunk costs no per-value object header, which is the point: a
+// value of a handful of bytes stays a handful of bytes. Released values become waste; the table
+// compacts (copies live values into a fresh arena) once waste outgrows a quarter of the live bytes.
 import { StoreError } from './errors.ts';
-import { varintLength, writeVarint } from './varint.ts';
 
 const CHUNK_BITS = 20;
 const CHUNK_STRIDE = 1 << CHUNK_BITS; // addressing stride and the largest chunk
 const OFFSET_MASK = CHUNK_STRIDE - 1;
 const MAX_CHUNKS = 2 ** (32 - CHUNK_BITS); // references are Uint32
 const FIRST_CHUNK = 4096; // small tables stay small: chunks double up to CHUNK_STRIDE
-/** The largest encoded value the arena stores (a chunk minus the length prefix). */
-export const MAX_VALUE_BYTES = CHUNK_STRIDE - varintLength(CHUNK_STRIDE);
+/** The largest encoded value (the table keeps lengths in 16 bits). */
+export const MAX_VALUE_BYTES = 0xffff;
 
 export class ValueArena {
   private readonly chunks: Uint8Array[] = [];
   private writeOffset = 0;
-  /** bytes held by values still referenced (prefix included) */
+  /** bytes held by values still referenced */
   liveBytes = 0;
   /** bytes of released values plus chunk tails too short for the next value */
   wasteBytes = 0;
@@ -28,39 +27,32 @@ export class ValueArena {
     if (length > MAX_VALUE_BYTES) {
       throw new StoreError('STORE_VALUE_TOO_LARGE', `encoded value of ${length} bytes exceeds the table's limit of ${MAX_VALUE_BYTES} bytes`);
     }
-    const record = varintLength(length) + length;
     let chunk = this.chunks[this.chunks.length - 1];
-    if (chunk === undefined || this.writeOffset + record > chunk.length) chunk = this.nextChunk(record);
+    if (chunk === undefined || this.writeOffset + length > chunk.length) chunk = this.nextChunk(length);
     const ref = (this.chunks.length - 1) * CHUNK_STRIDE + this.writeOffset;
-    const start = writeVarint(chunk, this.writeOffset, length);
-    chunk.set(bytes, start);
-    this.writeOffset = start + length;
-    this.liveBytes += record;
+    chunk.set(bytes, this.writeOffset);
+    this.writeOffset += length;
+    this.liveBytes += length;
     return ref;
   }
 
-  /** A view of the value at `ref` (valid until the arena is compacted or the value released). */
-  read(ref: number): Uint8Array {
+  /** Copies the value at `ref` into `target` (which has room for `length` bytes). No allocation. */
+  copyOut(ref: number, length: number, target: Uint8Array): void {
     const chunk = this.chunks[Math.floor(ref / CHUNK_STRIDE)]!;
-    let offset = ref & OFFSET_MASK;
-    // inline varint decode: lengths are below 2^20, so at most 3 bytes
-    let length = 0;
-    let shift = 0;
-    for (;;) {
-      const b = chunk[offset++]!;
-      length |= (b & 127) << shift;
-      if (b < 128) break;
-      shift += 7;
-    }
-    return chunk.subarray(offset, offset + length);
+    const offset = ref & OFFSET_MASK;
+    for (let k = 0; k < length; k++) target[k] = chunk[offset + k]!;
   }
 
-  /** Marks the value at `ref` as no longer referenced. */
-  release(ref: number): void {
-    const length = this.read(ref).length;
-    const record = varintLength(length) + length;
-    this.liveBytes -= record;
-    this.wasteBytes += record;
+  /** A view of the value at `ref` (valid until the arena is compacted). */
+  view(ref: number, length: number): Uint8Array {
+    const offset = ref & OFFSET_MASK;
+    return this.chunks[Math.floor(ref / CHUNK_STRIDE)]!.subarray(offset, offset + length);
+  }
+
+  /** Marks a value of `length` bytes as no longer referenced. */
+  release(length: number): void {
+    this.liveBytes -= length;
+    this.wasteBytes += length;
   }
 
   /** True when copying the live values out would free a worthwhile share of the arena. */
@@ -75,14 +67,14 @@ export class ValueArena {
     return total;
   }
 
-  private nextChunk(record: number): Uint8Array {
+  private nextChunk(length: number): Uint8Array {
     const last = this.chunks[this.chunks.length - 1];
     if (last !== undefined) this.wasteBytes += last.length - this.writeOffset;
     if (this.chunks.length >= MAX_CHUNKS) {
       throw new StoreError('STORE_VALUE_TOO_LARGE', `value arena full (${MAX_CHUNKS} chunks of ${CHUNK_STRIDE} bytes)`);
     }
     let size = last === undefined ? FIRST_CHUNK : Math.min(CHUNK_STRIDE, last.length * 2);
-    while (size < record) size *= 2;
+    while (size < length) size *= 2;
     const chunk = new Uint8Array(size);
     this.chunks.push(chunk);
     this.writeOffset = 0;

@@ -277,6 +277,15 @@ test('limited purges resume where they stopped and eventually cover the table', 
   assert.equal(table.purgeExpired(), []);
 });
 
+test('a value too large for the table is refused and leaves the entry as it was', () => {
+  const { table } = setup(1000);
+  table.put('1', 'small');
+  expectCode(() => table.put('1', 'x'.repeat(70_000)), 'STORE_VALUE_TOO_LARGE');
+  assert.is(table.get('1'), 'small');
+  table.put('1', 'y'.repeat(60_000));
+  assert.is(table.get('1'), 'y'.repeat(60_000), 'values past the scratch buffer size read back whole');
+});
+
 test('bad options, keys, records and clocks fail with a clear error', () => {
   const ok = { name: 't', ttlMs: 10, clock: () => 0, codec: jsonCodec };
   expectCode(() => new TtlTable({ ...ok, name: '' }), 'STORE_INVALID_OPTIONS');
