@@ -74,7 +74,7 @@ export function demoIdentity(): RequestIdentity {
 }
 
 export async function startEmulators(options: EmulatorsOptions = {}): Promise<Emulators> {
-  const quotas = options.buckets === false ? {} : { ...DEFAULT_EMULATED_QUOTAS, ...options.buckets };
+  const quotas: Partial<Record<Provider, BucketConfig>> = options.buckets === false ? {} : { ...DEFAULT_EMULATED_QUOTAS, ...options.buckets };
   const latencyMs = options.latencyMs ?? 0;
   const [sources, sts, azure, gcp] = await Promise.all([
     startSourcesEmulator(),
