@@ -6,6 +6,7 @@ import { KStream } from './kstream.ts';
 import { changelogTopicName, type StoreRef, type StoreValueCodec } from './store-ref.ts';
 import { checkIntegerOption } from './retry-policy.ts';
 import { Topology } from './topology.ts';
+import { MAX_TTL_MS } from './store/ttl-table.ts';
 
 export interface SourceOptions<V> {
   codec: Codec<V>;
@@ -68,6 +69,7 @@ export class StreamsBuilder {
   addStore<V>(name: string, options: StoreOptions<V>): StoreRef<V> {
     const label = typeof name === 'string' ? name : 'store';
     checkIntegerOption(label, 'ttlMs', options?.ttlMs, 1);
+    if (options.ttlMs > MAX_TTL_MS) throw new TopologyException('TOPOLOGY_INVALID_OPTION', `${label}: ttlMs must be <= ${MAX_TTL_MS}, got ${options.ttlMs}`);
     if (typeof options.codec?.encode !== 'function' || typeof options.codec.decode !== 'function') {
       throw new TopologyException('TOPOLOGY_INVALID_OPTION', `${label}: a store needs a value codec`);
     }

@@ -71,6 +71,7 @@ test('bad options name the node and the field', () => {
   }
   throwsCode(() => s.mapAsync('check2', async (v) => v, { concurrency: 1, timeoutMs: 100, retry: { maxAttempts: 0 } }), 'TOPOLOGY_INVALID_OPTION');
   throwsCode(() => b.addStore('s', { ttlMs: -1, codec: storeJsonCodec }), 'TOPOLOGY_INVALID_OPTION');
+  throwsCode(() => b.addStore('s', { ttlMs: 2 ** 40, codec: storeJsonCodec }), 'TOPOLOGY_INVALID_OPTION');
   throwsCode(() => b.stream('nocodec', 'in2', {} as never), 'TOPOLOGY_INVALID_OPTION');
   s.split('no-branches').noDefaultBranch();
   throwsCode(() => b.build(), 'TOPOLOGY_EMPTY_SPLIT');

@@ -28,6 +28,8 @@ export interface EmbeddedRuntimeOptions {
   maxUnfinished?: number;
   /** records handed to the task per partition per pump (default 100) */
   batchSize?: number;
+  /** while started: how often expired store entries are purged (tombstones to the changelog), default 60000 */
+  purgeIntervalMs?: number;
   onRecordError?: (error: RecordError, record: InputRecord) => void;
 }
 
@@ -49,6 +51,8 @@ export class EmbeddedRuntime {
   readonly #maxPerPartition: number;
   readonly #maxTotal: number;
   readonly #batchSize: number;
+  readonly #purgeIntervalMs: number;
+  #cancelPurge: (() => void) | undefined;
   #running = false;
   #scheduled = false;
   #unsubscribe: (() => void) | undefined;
@@ -62,6 +66,7 @@ export class EmbeddedRuntime {
     this.#maxPerPartition = options.maxUnfinishedPerPartition ?? 1000;
     this.#maxTotal = options.maxUnfinished ?? 10_000;
     this.#batchSize = options.batchSize ?? 100;
+    this.#purgeIntervalMs = options.purgeIntervalMs ?? 60_000;
     const partitions = options.partitions ?? 1;
     for (const topic of topology.describe().topics) this.log.createTopic(topic, this.log.hasTopic(topic) ? this.log.partitionCount(topic) : partitions);
     this.stores = createStores(topology, this.clock, this.log, options.storeFactory);
@@ -137,6 +142,7 @@ export class EmbeddedRuntime {
     if (this.#running) return;
     this.#running = true;
     this.#unsubscribe = this.log.onAppend(() => this.#wake());
+    if (this.topology.stores.length > 0) this.#schedulePurge();
     this.#wake();
   }
 
@@ -144,11 +150,20 @@ export class EmbeddedRuntime {
   async stop(): Promise<void> {
     this.#running = false;
     this.#unsubscribe?.();
+    this.#cancelPurge?.();
     try {
       await this.task.close();
     } finally {
       this.commit();
     }
+  }
+
+  #schedulePurge(): void {
+    this.#cancelPurge = this.clock.schedule(this.#purgeIntervalMs, () => {
+      if (!this.#running) return;
+      this.task.purgeExpired().catch((error: unknown) => { this.#failure ??= error instanceof Error ? error : new TaskError('TASK_FAILED', String(error)); });
+      this.#schedulePurge();
+    });
   }
 
   #wake(): void {

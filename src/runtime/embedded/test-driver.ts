@@ -76,9 +76,19 @@ export class TopologyTestDriver {
     return this.pipeInput(topic, key, JSON.stringify(value), headers, options);
   }
 
-  /** Moves the clock (firing due timers), then lets the work that unblocks run. */
+  /**
+   * Moves the clock by `ms`, one due timer at a time, letting the work each timer unblocks run
+   * before the next (so a step that sleeps twice in a row wakes twice within the same advance).
+   */
   async advanceTime(ms: number, options: RunOptions = {}): Promise<void> {
-    this.clock.advance(ms);
+    if (!(ms >= 0)) throw new RangeError(`advanceTime: ms must be >= 0, got ${ms}`);
+    const target = this.clock.now() + ms;
+    for (let next = this.clock.nextTimerAt(); next !== undefined && next <= target; next = this.clock.nextTimerAt()) {
+      this.clock.advanceTo(next);
+      this.runtime.pump();
+      for (let i = 0; i < 3; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    this.clock.advanceTo(target);
     await this.runUntilIdle({ autoAdvance: false, ...options });
   }
 

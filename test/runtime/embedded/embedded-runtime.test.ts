@@ -85,6 +85,26 @@ test('commits only finished records; a restarted runtime resumes there and resto
   assert.is(log.committed('restart', 'in', 0), 4);
 });
 
+test('while started, expired store entries are purged and tombstoned in the changelog', async () => {
+  const clock = new ManualClock(0);
+  const b = new StreamsBuilder({ applicationId: 'purge' });
+  const seen = b.addStore<unknown>('seen', { ttlMs: 1000, codec: storeJsonCodec });
+  b.stream<string>('src', 'in', { codec: stringCodec }).peek('remember', (v, ctx) => ctx.store(seen).put(v, 1), { stores: [seen] });
+  const runtime = new EmbeddedRuntime(b.build(), { clock, purgeIntervalMs: 500 });
+  runtime.start();
+  runtime.produce('in', { key: null, value: Buffer.from('42') });
+  for (let i = 0; i < 5; i++) await turn();
+  assert.is(runtime.stores.seen!.size, 1);
+  clock.advance(500);
+  assert.is(runtime.stores.seen!.size, 1, 'not expired yet');
+  clock.advance(500);
+  await turn();
+  assert.is(runtime.stores.seen!.size, 0);
+  assert.equal(runtime.log.records('purge-seen-changelog').map((r) => [r.key, r.value === null]), [['42', false], ['42', true]]);
+  await runtime.stop();
+  assert.is(clock.pendingTimers, 0, 'stop cancels the purge timer');
+});
+
 test('start() runs on its own and stop() drains and commits', async () => {
   const b = new StreamsBuilder({ applicationId: 'live' });
   b.stream<string>('src', 'in', { codec: stringCodec })

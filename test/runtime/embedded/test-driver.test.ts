@@ -77,6 +77,21 @@ test('runUntilIdle jumps the clock over waits (backoff, sleeps); advanceTime alo
   assert.equal(driver.readValues('out'), [500, 300]);
 });
 
+test('advanceTime wakes a step that sleeps twice within one advance', async () => {
+  const time: { clock?: TaskClock } = {};
+  const b = new StreamsBuilder({ applicationId: 'twice' });
+  b.stream<number>('src', 'in', { codec: jsonCodec<number>() })
+    .mapAsync('twice', async (ms) => { await sleep(time.clock!, ms); await sleep(time.clock!, ms); return time.clock!.now(); }, { concurrency: 1, timeoutMs: 10_000 })
+    .to('out-sink', 'out', { codec: jsonCodec() });
+  const driver = new TopologyTestDriver(b.build());
+  time.clock = driver.clock;
+  driver.pipeJson('in', null, 10);
+  await driver.runUntilIdle({ autoAdvance: false });
+  await driver.advanceTime(25);
+  assert.equal(driver.readValues('out'), [20]);
+  assert.is(driver.clock.now(), 25);
+});
+
 test('dead letters from the async step carry the reason; offsets still move on', async () => {
   const topology = buildCachedCheck({ check: async () => { throw new Error('Sources is down'); }, retry: { maxAttempts: 2, initialBackoffMs: 50 } });
   const driver = new TopologyTestDriver(topology);
