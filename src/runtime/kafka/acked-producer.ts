@@ -19,6 +19,11 @@ export interface AckedProducerOptions {
   clientId: string;
   /** extra librdkafka properties, e.g. linger.ms */
   librdkafka?: Record<string, string | number | boolean>;
+  /**
+   * librdkafka topic-level properties. node-rdkafka ignores topic properties given with the
+   * global ones: `partitioner: 'murmur2_random'` (Kafka's Java partitioner) must go here.
+   */
+  topicConfig?: Record<string, string | number | boolean>;
 }
 
 interface Waiter { resolve: (d: Delivery) => void; reject: (e: Error) => void }
@@ -40,7 +45,7 @@ export class AckedProducer {
       'linger.ms': 5,
       'socket.keepalive.enable': true,
       ...options.librdkafka,
-    });
+    }, { ...options.topicConfig });
     this.#producer.on('delivery-report', (err, report) => {
       const waiter = this.#waiting.get(report.opaque as number);
       if (!waiter) return;

@@ -1,0 +1,127 @@
+// Rebuilds table shards from their compacted changelog topics. One consumer outside the group
+// (plain assign, never commits) reads a changelog partition from its low watermark to the high
+// watermark seen when the restore began, applying every record to the store; restores run one
+// at a time, in the order they were asked for.
+import Kafka from 'node-rdkafka';
+import type { KeyValueStore } from '../../dsl/store-ref.ts';
+import { KafkaRuntimeError } from './errors.ts';
+
+export interface RestoreTarget {
+  /** the changelog topic */
+  readonly topic: string;
+  readonly store: KeyValueStore<unknown>;
+}
+
+export interface RestoreOptions {
+  brokers: string;
+  clientId: string;
+  /** give up a restore that makes no progress for this long (default 60000 ms) */
+  stallTimeoutMs?: number;
+  librdkafka?: Record<string, string | number | boolean>;
+}
+
+export class ChangelogRestorer {
+  readonly #options: RestoreOptions;
+  #consumer: Kafka.KafkaConsumer | undefined;
+  #queue: Promise<unknown> = Promise.resolve();
+  /** records applied since creation */
+  restored = 0;
+
+  constructor(options: RestoreOptions) {
+    this.#options = options;
+  }
+
+  /**
+   * Applies partition `partition` of every target's changelog to its store. Resolves with the
+   * number of records applied; `cancelled()` is asked between batches (a revoked shard stops).
+   */
+  restore(partition: number, targets: readonly RestoreTarget[], cancelled: () => boolean = () => false): Promise<number> {
+    const run = this.#queue.then(() => this.#restore(partition, targets, cancelled));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async close(): Promise<void> {
+    const consumer = this.#consumer;
+    this.#consumer = undefined;
+    await this.#queue;
+    if (consumer?.isConnected()) await new Promise<void>((resolve) => consumer.disconnect(() => resolve()));
+  }
+
+  async #connect(): Promise<Kafka.KafkaConsumer> {
+    if (this.#consumer?.isConnected()) return this.#consumer;
+    const consumer = new Kafka.KafkaConsumer({
+      'bootstrap.servers': this.#options.brokers,
+      'client.id': `${this.#options.clientId}-restore`,
+      // required by librdkafka; never joined (assign only) and never committed to
+      'group.id': `${this.#options.clientId}-restore`,
+      'enable.auto.commit': false,
+      'enable.partition.eof': true,
+      'fetch.wait.max.ms': 50,
+      ...this.#options.librdkafka,
+    }, { 'auto.offset.reset': 'earliest' });
+    await new Promise<void>((resolve, reject) => consumer.connect({ timeout: 30_000 }, (err) => (err ? reject(new KafkaRuntimeError('KAFKA_CONNECT_FAILED', `restore consumer: ${err.message}`, { cause: err })) : resolve())));
+    consumer.setDefaultConsumeTimeout(100);
+    this.#consumer = consumer;
+    return consumer;
+  }
+
+  async #restore(partition: number, targets: readonly RestoreTarget[], cancelled: () => boolean): Promise<number> {
+    if (targets.length === 0 || cancelled()) return 0;
+    const consumer = await this.#connect();
+    // the end of each changelog partition now: what was written before this shard became ours
+    const ends = new Map<string, { store: KeyValueStore<unknown>; end: number }>();
+    const assignment: Kafka.Assignment[] = [];
+    for (const { topic, store } of targets) {
+      const { lowOffset, highOffset } = await watermarks(consumer, topic, partition);
+      if (highOffset > lowOffset) {
+        ends.set(topic, { store, end: highOffset });
+        assignment.push({ topic, partition, offset: lowOffset });
+      }
+    }
+    if (assignment.length === 0) return 0;
+    let applied = 0;
+    const stallMs = this.#options.stallTimeoutMs ?? 60_000;
+    const onEof = (eof: { topic: string; partition: number; offset: number }) => {
+      const entry = ends.get(eof.topic);
+      if (eof.partition === partition && entry && eof.offset >= entry.end) ends.delete(eof.topic);
+    };
+    consumer.on('partition.eof', onEof);
+    consumer.assign(assignment);
+    try {
+      let lastProgress = Date.now();
+      while (ends.size > 0 && !cancelled()) {
+        const messages = await new Promise<Kafka.Message[]>((resolve, reject) => consumer.consume(1000, (err, batch) => (err ? reject(err) : resolve(batch))))
+          .catch((err: Error) => {
+            if (Date.now() - lastProgress > stallMs) throw new KafkaRuntimeError('KAFKA_RESTORE_FAILED', `restoring partition ${partition}: ${err.message}`, { cause: err });
+            return [];
+          });
+        if (messages.length > 0) lastProgress = Date.now();
+        else if (Date.now() - lastProgress > stallMs) {
+          throw new KafkaRuntimeError('KAFKA_RESTORE_FAILED', `restoring partition ${partition}: no progress for ${stallMs} ms (left: ${[...ends.keys()].join(', ')})`);
+        }
+        for (const message of messages) {
+          const entry = ends.get(message.topic);
+          if (!entry || message.partition !== partition) continue;
+          if (message.key !== null && message.key !== undefined) {
+            const key = typeof message.key === 'string' ? message.key : message.key.toString('utf8');
+            entry.store.restore({ key, value: message.value ?? null, timestamp: message.timestamp ?? 0 });
+            applied++;
+          }
+          if (message.offset + 1 >= entry.end) ends.delete(message.topic);
+        }
+      }
+    } finally {
+      consumer.removeListener('partition.eof', onEof);
+      consumer.unassign();
+      this.restored += applied;
+    }
+    return applied;
+  }
+}
+
+function watermarks(consumer: Kafka.KafkaConsumer, topic: string, partition: number): Promise<Kafka.WatermarkOffsets> {
+  return new Promise((resolve, reject) => consumer.queryWatermarkOffsets(topic, partition, 10_000, (err, offsets) => (err
+    ? reject(new KafkaRuntimeError('KAFKA_RESTORE_FAILED', `watermarks of ${topic}[${partition}]: ${err.message}`, { cause: err }))
+    : resolve(offsets))));
+}

@@ -1,0 +1,569 @@
+// Runs a built Topology on a Kafka cluster (node-rdkafka), at least once:
+// - one consumer group (the application id), cooperative-sticky assignment, manual commits of
+//   each partition's contiguous finished prefix (TopologyTask.committableOffsets);
+// - one TopologyTask per assigned input partition (Kafka Streams' task model), so a revoked
+//   partition's in-flight work can be finished or abandoned on its own;
+// - table shard i (restored from changelog partition i) shared by input partitions numbered i;
+//   an input partition is paused until its shard is restored;
+// - backpressure and priority by pausing partitions (flow-control.ts);
+// - an idempotent producer whose acknowledgements finish records (AckedProducer);
+// - health(): unhealthy while the cluster cannot be reached, failed when an output was refused.
+import Kafka from 'node-rdkafka';
+import { describeError } from '../../dsl/errors.ts';
+import type { Topology } from '../../dsl/topology.ts';
+import type { ChangelogPort, InputRecord, ProducerPort, TaskMetrics } from '../task/contract.ts';
+import { TopologyTask } from '../task/topology-task.ts';
+import { AckedProducer } from './acked-producer.ts';
+import { AssignedPartition, partitionKey } from './assigned-partition.ts';
+import { ChangelogRestorer } from './changelog-restorer.ts';
+import { KafkaRuntimeError } from './errors.ts';
+import { partitionsToPause, type PartitionFlowState } from './flow-control.ts';
+import { fromKafkaHeaders, toKafkaHeaders } from './headers.ts';
+import { resolveOptions, type KafkaRuntimeOptions, type ResolvedOptions } from './options.ts';
+import { prepareTopics } from './prepare-topics.ts';
+import { TableShards } from './table-shards.ts';
+
+export type HealthStatus = 'starting' | 'healthy' | 'unhealthy' | 'failed' | 'stopping' | 'stopped';
+
+export interface RuntimeHealth {
+  readonly status: HealthStatus;
+  readonly healthy: boolean;
+  /** why it is not healthy */
+  readonly reason?: string;
+  /** last successful metadata round trip, ms since epoch (0: never) */
+  readonly lastContactAt: number;
+  readonly assignedPartitions: number;
+  readonly pausedPartitions: number;
+  readonly restoringShards: number;
+  readonly unfinished: number;
+}
+
+export interface RuntimeCounters extends TaskMetrics {
+  /** messages read from the source topics (duplicates after a rebalance included) */
+  consumed: number;
+  commits: number;
+  rebalances: number;
+  /** changelog records applied to table shards */
+  restored: number;
+  /** tombstones written for expired entries */
+  expired: number;
+}
+
+const ASSIGN = Kafka.CODES.ERRORS.ERR__ASSIGN_PARTITIONS;
+const REVOKE = Kafka.CODES.ERRORS.ERR__REVOKE_PARTITIONS;
+const ALL_BROKERS_DOWN = Kafka.CODES.ERRORS.ERR__ALL_BROKERS_DOWN;
+
+/**
+ * @example
+ *   const runtime = new KafkaRuntime(topology, { brokers: '127.0.0.1:9092' });
+ *   await runtime.start();
+ *   runtime.health();   // { status: 'healthy', ... }
+ *   await runtime.stop(); // stop fetching, drain (bounded), commit, close
+ */
+export class KafkaRuntime {
+  readonly topology: Topology;
+  readonly options: ResolvedOptions;
+  readonly #priorityTopics: ReadonlySet<string>;
+  readonly #assigned = new Map<string, AssignedPartition>();
+  readonly #closedMetrics: RuntimeCounters = emptyCounters();
+  #consumer: Kafka.KafkaConsumer | undefined;
+  #producer: AckedProducer | undefined;
+  #restorer: ChangelogRestorer | undefined;
+  #shards: TableShards | undefined;
+  #status: HealthStatus = 'starting';
+  #started = false;
+  #running = false;
+  #loopDone: Promise<void> = Promise.resolve();
+  #stopped: Promise<void> | undefined;
+  #timers: NodeJS.Timeout[] = [];
+  #flowScheduled = false;
+  #failure: Error | undefined;
+  #reachable = true;
+  #unreachableReason: string | undefined;
+  #lastContactAt = 0;
+  #probing = false;
+  #counters = { consumed: 0, commits: 0, rebalances: 0, expired: 0 };
+
+  constructor(topology: Topology, options: KafkaRuntimeOptions) {
+    this.topology = topology;
+    this.options = resolveOptions(options, topology.applicationId);
+    this.#priorityTopics = new Set(topology.sources.filter((s) => s.priority).map((s) => s.topic));
+  }
+
+  /** Creates missing topics, connects, joins the group. Resolves once the consumer is subscribed. */
+  async start(): Promise<void> {
+    if (this.#started) throw new KafkaRuntimeError('KAFKA_NOT_RUNNING', 'start() was already called');
+    this.#started = true;
+    const o = this.options;
+    await prepareTopics(this.topology, o.brokers, o);
+    const producer = new AckedProducer({
+      brokers: o.brokers,
+      clientId: `${o.clientId}-producer`,
+      // Kafka's (Java) default partitioner, so keys land where the embedded log and Java clients put them
+      topicConfig: { partitioner: 'murmur2_random' },
+      librdkafka: {
+        // ride out a broker restart: deliveries wait and are retried (idempotently) this long
+        'message.timeout.ms': 300_000,
+        ...o.producerConfig,
+      },
+    });
+    await producer.connect();
+    this.#producer = producer;
+    producer.client.on('event.error', (err) => this.#onClientError('producer', err));
+    const restorer = new ChangelogRestorer({ brokers: o.brokers, clientId: o.clientId });
+    this.#restorer = restorer;
+    this.#shards = new TableShards({
+      topology: this.topology, clock: o.clock, storeFactory: o.storeFactory, restorer,
+      onRestored: (partition, records, ms) => {
+        o.logger.info({ partition, records, ms }, 'table shard restored');
+        this.#scheduleFlow();
+      },
+      onRestoreError: (partition, error) => {
+        o.logger.warn({ partition, err: describeError(error) }, 'table shard restore failed; retrying');
+        const timer = setTimeout(() => { if (this.#running) this.#shards?.retry(partition); this.#scheduleFlow(); }, 1000);
+        timer.unref();
+      },
+    });
+    const consumer = new Kafka.KafkaConsumer({
+      'bootstrap.servers': o.brokers,
+      'group.id': o.applicationId,
+      'client.id': `${o.clientId}-consumer`,
+      'partition.assignment.strategy': 'cooperative-sticky',
+      'enable.auto.commit': false,
+      'enable.auto.offset.store': false,
+      // a small prefetch: what sits in librdkafka's queue is served before a priority record
+      'queued.min.messages': 1000,
+      'fetch.wait.max.ms': 100,
+      'socket.keepalive.enable': true,
+      'session.timeout.ms': 10_000,
+      'heartbeat.interval.ms': 1000,
+      rebalance_cb: (err: Kafka.LibrdKafkaError, assignment: Kafka.Assignment[]) => this.#onRebalance(err, assignment),
+      offset_commit_cb: (err: Kafka.LibrdKafkaError | undefined, offsets: Kafka.TopicPartitionOffset[]) => this.#onCommitted(err, offsets),
+      ...o.consumerConfig,
+    }, { 'auto.offset.reset': 'earliest' });
+    consumer.on('event.error', (err) => this.#onClientError('consumer', err));
+    await new Promise<void>((resolve, reject) => consumer.connect({ timeout: 30_000 }, (err) => (err
+      ? reject(new KafkaRuntimeError('KAFKA_CONNECT_FAILED', `consumer connect: ${err.message}`, { cause: err }))
+      : resolve())));
+    consumer.setDefaultConsumeTimeout(o.consumeTimeoutMs);
+    this.#consumer = consumer;
+    this.#lastContactAt = Date.now();
+    consumer.subscribe(this.topology.sourceTopicsByPriority());
+    this.#running = true;
+    this.#status = 'healthy';
+    this.#loopDone = this.#loop();
+    this.#every(o.commitIntervalMs, () => this.#commit(false));
+    this.#every(o.purgeIntervalMs, () => this.#purgeExpired());
+    this.#every(o.healthIntervalMs, () => this.#probe());
+    o.logger.info({ group: o.applicationId, topics: this.topology.sourceTopicsByPriority() }, 'kafka runtime started');
+  }
+
+  /** Stops fetching, lets in-flight records finish (at most shutdownGraceMs), commits, closes. */
+  stop(): Promise<void> {
+    this.#stopped ??= this.#stop();
+    return this.#stopped;
+  }
+
+  health(): RuntimeHealth {
+    let paused = 0;
+    let unfinished = 0;
+    for (const ap of this.#assigned.values()) {
+      if (ap.paused) paused++;
+      unfinished += ap.task.unfinished();
+    }
+    let restoring = 0;
+    for (const shard of this.#shards?.values() ?? []) if (shard.state === 'restoring') restoring++;
+    let status = this.#status;
+    let reason: string | undefined;
+    if (this.#failure) {
+      status = 'failed';
+      reason = this.#failure.message;
+    } else if (status === 'healthy' && !this.#reachable) {
+      status = 'unhealthy';
+      reason = this.#unreachableReason ?? 'the cluster cannot be reached';
+    }
+    return {
+      status, healthy: status === 'healthy', ...(reason ? { reason } : {}), lastContactAt: this.#lastContactAt,
+      assignedPartitions: this.#assigned.size, pausedPartitions: paused, restoringShards: restoring, unfinished,
+    };
+  }
+
+  /** Counters since start, over every task this runtime ran (revoked partitions' included). */
+  counters(): RuntimeCounters {
+    const out = { ...this.#closedMetrics, ...this.#counters, restored: this.#restorer?.restored ?? 0 };
+    for (const key of TASK_METRICS) out[key] = this.#closedMetrics[key];
+    for (const ap of this.#assigned.values()) addMetrics(out, ap.task.metrics);
+    return out;
+  }
+
+  /** The error that failed the runtime (an output or changelog write was refused), if any. */
+  get failure(): Error | undefined {
+    return this.#failure;
+  }
+
+  /** Input partitions this worker owns now, as "topic[partition]". */
+  assignment(): string[] {
+    return [...this.#assigned.keys()].sort();
+  }
+
+  /** The store `name` of table shard `partition`, while this worker owns it. */
+  store(name: string, partition: number) {
+    return this.#shards?.get(partition)?.stores[name];
+  }
+
+  // ---- consuming ----
+
+  async #loop(): Promise<void> {
+    const consumer = this.#consumer!;
+    while (this.#running) {
+      let messages: Kafka.Message[] = [];
+      try {
+        messages = await new Promise<Kafka.Message[]>((resolve, reject) =>
+          consumer.consume(this.options.batchSize, (err, batch) => (err ? reject(err) : resolve(batch))));
+      } catch (error) {
+        if (!this.#running) break;
+        this.options.logger.warn({ err: describeError(error) }, 'consume failed; retrying');
+        await sleep(100);
+      }
+      for (const message of messages) this.#deliver(message);
+      this.#flow();
+    }
+  }
+
+  #deliver(message: Kafka.Message): void {
+    const ap = this.#assigned.get(partitionKey(message.topic, message.partition));
+    // not ours (any more), or being revoked: the next owner reads it again from the commit
+    if (!ap || ap.revoking || this.#failure) return;
+    if (message.offset < ap.next) return; // read twice (a resume raced a batch): already handed over
+    ap.next = message.offset + 1;
+    this.#counters.consumed++;
+    const key = message.key === null || message.key === undefined ? null : typeof message.key === 'string' ? message.key : message.key.toString('utf8');
+    const record: InputRecord = {
+      topic: message.topic, partition: message.partition, offset: message.offset, key, value: message.value ?? null,
+      headers: fromKafkaHeaders(message.headers), timestamp: message.timestamp ?? Date.now(),
+    };
+    if (ap.shard.state !== 'ready' || ap.held.length > 0) ap.held.push(record);
+    else this.#process(ap, record);
+  }
+
+  #process(ap: AssignedPartition, record: InputRecord): void {
+    try {
+      ap.task.process(record).then(() => this.#scheduleFlow(), (error: unknown) => this.#fail(error));
+    } catch (error) {
+      this.#fail(error);
+    }
+  }
+
+  #scheduleFlow(): void {
+    if (this.#flowScheduled || !this.#running) return;
+    this.#flowScheduled = true;
+    setImmediate(() => {
+      this.#flowScheduled = false;
+      this.#flow();
+    });
+  }
+
+  /** Hands held records over once their shard is ready, then pauses/resumes partitions. */
+  #flow(): void {
+    const consumer = this.#consumer;
+    if (!consumer || !this.#running) return;
+    const states: PartitionFlowState[] = [];
+    for (const ap of this.#assigned.values()) {
+      if (ap.revoking) continue;
+      if (ap.shard.state === 'dropped') ap.shard = this.#shards!.acquire(ap.partition, ap.key);
+      const ready = ap.shard.state === 'ready' && !this.#failure;
+      if (ready && ap.held.length > 0) {
+        const held = ap.held;
+        ap.held = [];
+        for (const record of held) this.#process(ap, record);
+      }
+      states.push({ key: ap.key, priority: ap.priority, ready, unfinished: ap.task.unfinished(), lag: ap.priority ? this.#lag(consumer, ap) : 0 });
+    }
+    const pause = partitionsToPause(states, this.options);
+    const toPause: Kafka.TopicPartition[] = [];
+    const toResume: Kafka.TopicPartition[] = [];
+    for (const ap of this.#assigned.values()) {
+      if (ap.revoking) continue;
+      const want = pause.has(ap.key);
+      if (want === ap.paused) continue;
+      (want ? toPause : toResume).push({ topic: ap.topic, partition: ap.partition });
+      ap.paused = want;
+    }
+    try {
+      if (toPause.length > 0) consumer.pause(toPause);
+      if (toResume.length > 0) consumer.resume(toResume);
+    } catch (error) {
+      this.options.logger.warn({ err: describeError(error) }, 'pause/resume failed');
+    }
+  }
+
+  /** Records of a priority partition not read yet, from the watermark librdkafka last saw. */
+  #lag(consumer: Kafka.KafkaConsumer, ap: AssignedPartition): number {
+    let lag = ap.held.length;
+    if (ap.next < 0) return lag;
+    try {
+      lag += Math.max(0, consumer.getWatermarkOffsets(ap.topic, ap.partition).highOffset - ap.next);
+    } catch {
+      // no watermark yet for a partition that has not been fetched
+    }
+    return lag;
+  }
+
+  // ---- group membership ----
+
+  #onRebalance(err: Kafka.LibrdKafkaError, assignment: Kafka.Assignment[]): void {
+    this.#counters.rebalances++;
+    if (err.code === ASSIGN) this.#assign(assignment);
+    else if (err.code === REVOKE) void this.#revoke(assignment);
+    else this.options.logger.error({ err: err.message }, 'rebalance error');
+  }
+
+  #cooperative(): boolean {
+    return this.#consumer?.rebalanceProtocol() === 'COOPERATIVE';
+  }
+
+  #assign(assignment: Kafka.Assignment[]): void {
+    const consumer = this.#consumer!;
+    try {
+      if (this.#cooperative()) consumer.incrementalAssign(assignment);
+      else consumer.assign(assignment);
+      // every new partition waits until the flow pass lets it go (after its shard is restored)
+      consumer.pause(assignment.map(({ topic, partition }) => ({ topic, partition })));
+    } catch (error) {
+      this.options.logger.error({ err: describeError(error) }, 'assign failed');
+      return;
+    }
+    for (const { topic, partition } of assignment) {
+      const key = partitionKey(topic, partition);
+      if (this.#assigned.has(key)) continue;
+      const shard = this.#shards!.acquire(partition, key);
+      const task = new TopologyTask(this.topology, {
+        clock: this.options.clock,
+        producer: this.#producerPort,
+        stores: shard.stores,
+        changelog: this.#changelogPort(partition),
+        ...(this.options.onRecordError ? { onRecordError: this.options.onRecordError } : {}),
+      });
+      const ap = new AssignedPartition(topic, partition, this.#priorityTopics.has(topic), task, shard);
+      ap.paused = true;
+      this.#assigned.set(key, ap);
+      shard.restored.then(() => this.#scheduleFlow(), () => this.#scheduleFlow());
+    }
+    this.options.logger.info({ partitions: assignment.map((a) => partitionKey(a.topic, a.partition)) }, 'partitions assigned');
+    this.#scheduleFlow();
+  }
+
+  /** Finishes (within revokeGraceMs) or abandons the revoked partitions' work, commits what finished, lets go. */
+  async #revoke(assignment: Kafka.Assignment[]): Promise<void> {
+    const consumer = this.#consumer!;
+    const revoked = assignment.map(({ topic, partition }) => this.#assigned.get(partitionKey(topic, partition))).filter((ap) => ap !== undefined);
+    for (const ap of revoked) ap.revoking = true;
+    try {
+      consumer.pause(assignment.map(({ topic, partition }) => ({ topic, partition })));
+    } catch {
+      // already gone from the assignment (partitions lost): nothing to pause
+    }
+    if (this.#running) await withTimeout(Promise.all(revoked.map((ap) => ap.task.drain().catch(() => undefined))), this.options.revokeGraceMs);
+    this.#commitSync(revoked);
+    for (const ap of revoked) this.#release(ap);
+    try {
+      if (this.#cooperative()) consumer.incrementalUnassign(assignment);
+      else consumer.unassign();
+    } catch (error) {
+      if (consumer.isConnected()) this.options.logger.warn({ err: describeError(error) }, 'unassign failed');
+    }
+    this.options.logger.info({ partitions: revoked.map((ap) => ap.key) }, 'partitions revoked');
+  }
+
+  /** Forgets a partition: its task is closed without waiting (work still running is abandoned). */
+  #release(ap: AssignedPartition): void {
+    if (this.#assigned.get(ap.key) !== ap) return;
+    this.#assigned.delete(ap.key);
+    addMetrics(this.#closedMetrics, ap.task.metrics);
+    ap.task.close().catch(() => undefined);
+    this.#shards?.release(ap.partition, ap.key);
+  }
+
+  // ---- output ports ----
+
+  readonly #producerPort: ProducerPort = {
+    send: (record) => this.#producer!.send({
+      topic: record.topic, key: record.key, value: record.value, headers: toKafkaHeaders(record.headers), timestamp: record.timestamp,
+    }).then(noop),
+  };
+
+  /** Table writes of input partition i go to changelog partition i (co-partitioning). */
+  #changelogPort(partition: number): ChangelogPort {
+    return (change) => this.#producer!.send({ topic: change.topic, partition, key: change.key, value: change.value, timestamp: change.timestamp }).then(noop);
+  }
+
+  #purgeExpired(): void {
+    const producer = this.#producer;
+    if (!producer || this.#failure) return;
+    for (const shard of this.#shards?.values() ?? []) {
+      if (shard.state !== 'ready') continue;
+      for (const ref of this.topology.stores) {
+        for (const change of shard.stores[ref.name]!.purgeExpired(10_000)) {
+          this.#counters.expired++;
+          producer.send({ topic: ref.changelogTopic, partition: shard.partition, key: change.key, value: null, timestamp: change.timestamp })
+            .catch((error: unknown) => this.options.logger.warn({ err: describeError(error) }, 'tombstone not written'));
+        }
+      }
+    }
+  }
+
+  // ---- commits ----
+
+  #committable(partitions: Iterable<AssignedPartition>, includeRevoking: boolean): Kafka.TopicPartitionOffset[] {
+    const out: Kafka.TopicPartitionOffset[] = [];
+    for (const ap of partitions) {
+      if (ap.revoking && !includeRevoking) continue;
+      for (const c of ap.task.committableOffsets()) {
+        if (c.topic === ap.topic && c.partition === ap.partition && c.offset > Math.max(ap.committed, ap.commitSent)) out.push(c);
+      }
+    }
+    return out;
+  }
+
+  #commit(_sync: boolean): void {
+    const consumer = this.#consumer;
+    if (!consumer || !this.#running) return;
+    const offsets = this.#committable(this.#assigned.values(), false);
+    if (offsets.length === 0) return;
+    try {
+      consumer.commit(offsets);
+      for (const c of offsets) {
+        const ap = this.#assigned.get(partitionKey(c.topic, c.partition));
+        if (ap) ap.commitSent = c.offset;
+      }
+    } catch (error) {
+      this.options.logger.warn({ err: describeError(error) }, 'commit failed');
+    }
+  }
+
+  #commitSync(partitions: Iterable<AssignedPartition>): void {
+    const consumer = this.#consumer;
+    if (!consumer?.isConnected()) return;
+    const offsets = this.#committable(partitions, true);
+    if (offsets.length === 0) return;
+    try {
+      consumer.commitSync(offsets);
+      this.#counters.commits++;
+      for (const c of offsets) {
+        const ap = this.#assigned.get(partitionKey(c.topic, c.partition));
+        if (ap) ap.committed = Math.max(ap.committed, c.offset);
+      }
+    } catch (error) {
+      this.options.logger.warn({ err: describeError(error), offsets }, 'final commit failed');
+    }
+  }
+
+  #onCommitted(err: Kafka.LibrdKafkaError | undefined, offsets: Kafka.TopicPartitionOffset[]): void {
+    if (err) {
+      // let the next round send them again
+      for (const ap of this.#assigned.values()) ap.commitSent = ap.committed;
+      if (err.code !== Kafka.CODES.ERRORS.ERR__NO_OFFSET) this.options.logger.warn({ err: err.message }, 'commit not acknowledged');
+      return;
+    }
+    this.#counters.commits++;
+    this.#markContact();
+    for (const c of offsets) {
+      const ap = this.#assigned.get(partitionKey(c.topic, c.partition));
+      if (ap && c.offset > ap.committed) ap.committed = c.offset;
+    }
+  }
+
+  // ---- health ----
+
+  #onClientError(client: string, err: Kafka.LibrdKafkaError): void {
+    if (err.code === ALL_BROKERS_DOWN) {
+      this.#reachable = false;
+      this.#unreachableReason = `${client}: all brokers are down`;
+    }
+    this.options.logger.warn({ client, code: err.code, err: err.message }, 'kafka client error');
+  }
+
+  #markContact(): void {
+    this.#reachable = true;
+    this.#unreachableReason = undefined;
+    this.#lastContactAt = Date.now();
+  }
+
+  /** A metadata round trip: the cheapest proof that the cluster answers. */
+  #probe(): void {
+    const consumer = this.#consumer;
+    if (!consumer || this.#probing || !this.#running) return;
+    this.#probing = true;
+    const timeout = Math.max(500, Math.min(this.options.healthIntervalMs * 2, 5000));
+    consumer.getMetadata({ topic: this.topology.sources[0]!.topic, timeout }, (err) => {
+      this.#probing = false;
+      if (!err) this.#markContact();
+      else {
+        this.#reachable = false;
+        this.#unreachableReason = `metadata request failed: ${err.message}`;
+      }
+    });
+  }
+
+  #fail(error: unknown): void {
+    if (this.#failure) return;
+    this.#failure = new KafkaRuntimeError('KAFKA_TASK_FAILED', `an output was not acknowledged: ${describeError(error)}`, { cause: error });
+    this.options.logger.error({ err: describeError(error) }, 'kafka runtime failed: stop it and start again from the last commit');
+  }
+
+  #every(ms: number, fn: () => void): void {
+    const timer = setInterval(fn, ms);
+    timer.unref();
+    this.#timers.push(timer);
+  }
+
+  async #stop(): Promise<void> {
+    if (!this.#started) {
+      this.#status = 'stopped';
+      return;
+    }
+    this.#status = 'stopping';
+    this.#running = false;
+    await this.#loopDone;
+    for (const timer of this.#timers) clearInterval(timer);
+    this.#timers = [];
+    const consumer = this.#consumer;
+    const partitions = [...this.#assigned.values()];
+    try {
+      if (consumer && partitions.length > 0) consumer.pause(partitions.map((ap) => ({ topic: ap.topic, partition: ap.partition })));
+    } catch {
+      // not assigned any more
+    }
+    await withTimeout(Promise.all(partitions.map((ap) => ap.task.drain().catch(() => undefined))), this.options.shutdownGraceMs);
+    this.#commitSync(partitions);
+    for (const ap of partitions) this.#release(ap);
+    if (consumer?.isConnected()) await new Promise<void>((resolve) => consumer.disconnect(() => resolve()));
+    await this.#restorer?.close();
+    await this.#producer?.disconnect();
+    this.#status = 'stopped';
+    this.options.logger.info({}, 'kafka runtime stopped');
+  }
+}
+
+const TASK_METRICS = ['processed', 'finished', 'sent', 'deadLettered', 'dropped', 'storeWrites'] as const;
+
+function emptyCounters(): RuntimeCounters {
+  return { processed: 0, finished: 0, sent: 0, deadLettered: 0, dropped: 0, storeWrites: 0, consumed: 0, commits: 0, rebalances: 0, restored: 0, expired: 0 };
+}
+
+function addMetrics(target: TaskMetrics, source: TaskMetrics): void {
+  for (const key of TASK_METRICS) target[key] += source[key];
+}
+
+function noop(): void {}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Waits for `promise` at most `ms`. */
+async function withTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise<void>((resolve) => { timer = setTimeout(resolve, ms); })]);
+  clearTimeout(timer);
+}

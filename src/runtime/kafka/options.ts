@@ -1,0 +1,129 @@
+// Options of the Kafka runtime: merged with defaults and checked once, then frozen. A bad value
+// fails at construction with the option's name.
+import type { RecordError } from '../../dsl/errors.ts';
+import type { StoreFactory } from '../embedded/create-stores.ts';
+import { ttlTableFactory } from '../embedded/create-stores.ts';
+import { systemClock } from '../task/clock.ts';
+import type { InputRecord, TaskClock } from '../task/contract.ts';
+import { KafkaRuntimeError } from './errors.ts';
+
+export type LibrdkafkaConfig = Record<string, string | number | boolean>;
+
+/** What the runtime tells about itself; pino's logger fits. */
+export interface RuntimeLogger {
+  info(object: object, message: string): void;
+  warn(object: object, message: string): void;
+  error(object: object, message: string): void;
+}
+
+export interface KafkaRuntimeOptions {
+  /** bootstrap.servers, e.g. "127.0.0.1:9092" */
+  brokers: string;
+  /** consumer group id (default: the topology's applicationId) */
+  applicationId?: string;
+  /** client.id prefix (default: the application id) */
+  clientId?: string;
+  /** time for stores, mapAsync timeouts and backoff (default: the system clock) */
+  clock?: TaskClock;
+  /** default: the compact TTL table */
+  storeFactory?: StoreFactory;
+  /** pause a partition while it has this many unfinished records (default 1000) */
+  maxUnfinishedPerPartition?: number;
+  /** pause every partition while this many records are unfinished in total (default 10000) */
+  maxUnfinished?: number;
+  /** messages per consume call (default 500) */
+  batchSize?: number;
+  /** how long one consume call waits for the next message (default 20 ms) */
+  consumeTimeoutMs?: number;
+  /** how often finished offsets are committed (default 200 ms) */
+  commitIntervalMs?: number;
+  /** how often expired table entries are removed and tombstoned (default 1000 ms) */
+  purgeIntervalMs?: number;
+  /** on revoke, how long in-flight records of the revoked partitions may take to finish (default 5000 ms) */
+  revokeGraceMs?: number;
+  /** on stop, how long in-flight records may take to finish (default 10000 ms) */
+  shutdownGraceMs?: number;
+  /** how often the cluster is probed for health() (default 1000 ms) */
+  healthIntervalMs?: number;
+  /** partitions of source and sink topics the runtime creates when absent (default 1) */
+  partitions?: number;
+  /** create absent source and sink topics (default true; changelog topics are always created) */
+  createTopics?: boolean;
+  /** extra librdkafka properties for the group consumer and the producer */
+  consumerConfig?: LibrdkafkaConfig;
+  producerConfig?: LibrdkafkaConfig;
+  onRecordError?: (error: RecordError, record: InputRecord) => void;
+  logger?: RuntimeLogger;
+}
+
+export interface ResolvedOptions {
+  readonly brokers: string;
+  readonly applicationId: string;
+  readonly clientId: string;
+  readonly clock: TaskClock;
+  readonly storeFactory: StoreFactory;
+  readonly maxUnfinishedPerPartition: number;
+  readonly maxUnfinished: number;
+  readonly batchSize: number;
+  readonly consumeTimeoutMs: number;
+  readonly commitIntervalMs: number;
+  readonly purgeIntervalMs: number;
+  readonly revokeGraceMs: number;
+  readonly shutdownGraceMs: number;
+  readonly healthIntervalMs: number;
+  readonly partitions: number;
+  readonly createTopics: boolean;
+  readonly consumerConfig: LibrdkafkaConfig;
+  readonly producerConfig: LibrdkafkaConfig;
+  readonly onRecordError: ((error: RecordError, record: InputRecord) => void) | undefined;
+  readonly logger: RuntimeLogger;
+}
+
+const silentLogger: RuntimeLogger = { info() {}, warn() {}, error() {} };
+
+const POSITIVE_INTEGERS = [
+  ['maxUnfinishedPerPartition', 1000], ['maxUnfinished', 10_000], ['batchSize', 500], ['consumeTimeoutMs', 20],
+  ['commitIntervalMs', 200], ['purgeIntervalMs', 1000], ['revokeGraceMs', 5000], ['shutdownGraceMs', 10_000],
+  ['healthIntervalMs', 1000], ['partitions', 1],
+] as const;
+
+/** Defaults merged in, every value checked; throws KAFKA_INVALID_OPTION naming the bad one. */
+export function resolveOptions(options: KafkaRuntimeOptions, topologyApplicationId: string): ResolvedOptions {
+  if (options === null || typeof options !== 'object') throw invalid('options', 'must be an object');
+  if (typeof options.brokers !== 'string' || options.brokers.trim() === '') throw invalid('brokers', 'must be a non-empty "host:port[,host:port]" string');
+  const applicationId = options.applicationId ?? topologyApplicationId;
+  if (typeof applicationId !== 'string' || !/^[A-Za-z0-9._-]+$/.test(applicationId)) throw invalid('applicationId', `must be letters, digits, ".", "_" or "-", got ${JSON.stringify(applicationId)}`);
+  const numbers: Record<string, number> = {};
+  for (const [name, fallback] of POSITIVE_INTEGERS) {
+    const value = options[name] ?? fallback;
+    if (!Number.isInteger(value) || value < 1) throw invalid(name, `must be an integer >= 1, got ${String(value)}`);
+    numbers[name] = value;
+  }
+  if (numbers.maxUnfinished! < numbers.maxUnfinishedPerPartition!) throw invalid('maxUnfinished', 'must be >= maxUnfinishedPerPartition');
+  return Object.freeze({
+    brokers: options.brokers,
+    applicationId,
+    clientId: options.clientId ?? applicationId,
+    clock: options.clock ?? systemClock,
+    storeFactory: options.storeFactory ?? ttlTableFactory,
+    maxUnfinishedPerPartition: numbers.maxUnfinishedPerPartition!,
+    maxUnfinished: numbers.maxUnfinished!,
+    batchSize: numbers.batchSize!,
+    consumeTimeoutMs: numbers.consumeTimeoutMs!,
+    commitIntervalMs: numbers.commitIntervalMs!,
+    purgeIntervalMs: numbers.purgeIntervalMs!,
+    revokeGraceMs: numbers.revokeGraceMs!,
+    shutdownGraceMs: numbers.shutdownGraceMs!,
+    healthIntervalMs: numbers.healthIntervalMs!,
+    partitions: numbers.partitions!,
+    createTopics: options.createTopics ?? true,
+    consumerConfig: Object.freeze({ ...options.consumerConfig }),
+    producerConfig: Object.freeze({ ...options.producerConfig }),
+    onRecordError: options.onRecordError,
+    logger: options.logger ?? silentLogger,
+  });
+}
+
+function invalid(name: string, why: string): KafkaRuntimeError {
+  return new KafkaRuntimeError('KAFKA_INVALID_OPTION', `KafkaRuntime option ${name}: ${why}`);
+}
