@@ -2,8 +2,13 @@
 // what the TTL table keeps in memory and what the changelog topic carries, so they must be small
 // and must not depend on anything held only by this process.
 //
-// Format (version 1):
-//   byte 0      version (high 3 bits) | application count (low 5 bits; 31 = count follows as varint)
+// Format: the high 3 bits of byte 0 say which of two forms follows.
+// Short form (2), for the common case of one application with a decimal id and no error or one
+// of the first 15 known sentences:
+//   byte 0      2 << 5 | status << 4 (0 available, 1 unavailable) | error (0 = '', 1..15 = known 0..14)
+//   id          varint
+// General form (1):
+//   byte 0      1 << 5 | application count (low 5 bits; 31 = count follows as varint)
 //   per application:
 //     header    bit 0 status (0 available, 1 unavailable)
 //               bit 1 id form (0 = canonical decimal as varint, 1 = UTF-8 string: varint length + bytes)
@@ -11,7 +16,8 @@
 //               varint · 63 = inline UTF-8 (varint length + bytes)
 //     id        as the header says
 //     error     varint index (62) or inline text (63), when the header says so
-// A typical result, one application that is available, is 1 + 1 + 3 = 5 bytes.
+// A typical result, one application id below 2^21, takes 1 + 3 = 4 bytes: the TTL table keeps
+// values of up to 4 bytes inside its entry, without a separate arena slot.
 //
 // Error sentences are interned in a table passed at construction: the checks' fixed sentences.
 // The table is part of the format (its indices go to the changelog), so it may only grow at the
@@ -21,7 +27,9 @@ import { StoreError } from './errors.ts';
 import type { ValueCodec } from './types.ts';
 import { ByteReader, varintLength, writeVarint } from './varint.ts';
 
-const VERSION = 1;
+const GENERAL_FORM = 1;
+const SHORT_FORM = 2;
+const SHORT_ERROR_LIMIT = 15; // known sentences 0..14 fit the short form's 4 error bits
 const COUNT_ESCAPE = 31;
 const ERROR_NONE = 0;
 const ERROR_VARINT_INDEX = 62;
@@ -99,12 +107,20 @@ export function createAvailabilityCodec(options: AvailabilityCodecOptions = {}):
       parts.push(part);
     });
 
+    const only = parts.length === 1 ? parts[0]! : undefined;
+    if (only && only.idText === undefined && only.errorRef === undefined && only.errorText === undefined && only.header >>> 2 <= SHORT_ERROR_LIMIT) {
+      const short = new Uint8Array(1 + varintLength(only.id));
+      short[0] = (SHORT_FORM << 5) | ((only.header & 1) << 4) | (only.header >>> 2);
+      writeVarint(short, 1, only.id);
+      return short;
+    }
+
     const bytes = new Uint8Array(size);
     let offset = 0;
     if (statuses.length < COUNT_ESCAPE) {
-      bytes[offset++] = (VERSION << 5) | statuses.length;
+      bytes[offset++] = (GENERAL_FORM << 5) | statuses.length;
     } else {
-      bytes[offset++] = (VERSION << 5) | COUNT_ESCAPE;
+      bytes[offset++] = (GENERAL_FORM << 5) | COUNT_ESCAPE;
       offset = writeVarint(bytes, offset, statuses.length);
     }
     for (const part of parts) {
@@ -146,8 +162,16 @@ export function createAvailabilityCodec(options: AvailabilityCodecOptions = {}):
   function decode(bytes: Uint8Array): SourceCheckResult {
     const reader = new ByteReader(bytes, 'availability codec');
     const first = reader.byte();
-    const version = first >>> 5;
-    if (version !== VERSION) throw new StoreError('STORE_CODEC_DECODE', `availability codec: unknown format version ${version}`);
+    const form = first >>> 5;
+    if (form === SHORT_FORM) {
+      const errorCode = first & 15;
+      const applicationId = String(reader.varint());
+      if (!reader.done) throw new StoreError('STORE_CODEC_DECODE', `availability codec: ${bytes.length - reader.offset} trailing bytes`);
+      return {
+        statuses: [{ applicationId, status: first & 16 ? 'unavailable' : 'available', error: errorCode === 0 ? '' : knownSentence(errorCode - 1) }],
+      };
+    }
+    if (form !== GENERAL_FORM) throw new StoreError('STORE_CODEC_DECODE', `availability codec: unknown format ${form}`);
     const count = (first & 31) === COUNT_ESCAPE ? reader.varint() : first & 31;
     // each application takes at least two bytes: a count beyond that is corruption, not a loop bound
     if (count * 2 > bytes.length) throw new StoreError('STORE_CODEC_DECODE', `availability codec: ${count} applications cannot fit in ${bytes.length} bytes`);

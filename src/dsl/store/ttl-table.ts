@@ -8,8 +8,9 @@
 //   - an open-addressing index (Uint32Array, linear probing, load ≤ 3/4) maps a key's hash to
 //     its entry number + 1 (0 = empty). Deletion shifts the probe run back (no tombstone slots)
 //     and fills the hole in the dense arrays with the last entry.
-//   - encoded values (≤ 65535 bytes) sit in a byte arena (value-arena.ts), compacted when waste
-//     grows. get() copies the value into a scratch buffer before decoding, so a lookup allocates
+//   - an encoded value of up to 4 bytes is kept in the reference word itself (no arena, no
+//     second cache miss); longer ones (≤ 65535 bytes) sit in a byte arena (value-arena.ts),
+//     compacted when waste grows. get() copies the value into a scratch buffer before decoding, so a lookup allocates
 //     nothing but the decoded value (creating a typed-array view costs more than copying 5 bytes).
 // Any other key (letters, leading zeros, 2^48 and above) goes to a plain side Map, so every
 // string key works and comes back exactly as it went in.
@@ -43,11 +44,19 @@ const LOW = 0;
 const HIGH_LENGTH = 1; // key high 16 bits | value length << 16
 const EXPIRY = 2;
 const REF = 3;
+const INLINE_BYTES = 4; // values this short live in the REF word
 const SCRATCH_VIEWS = 256; // views of the scratch buffer kept per length, for values up to this size
 
 interface SideEntry {
   expiresAt: number;
   bytes: Uint8Array;
+}
+
+/** Up to four bytes packed little-endian into one word. */
+function packInline(bytes: Uint8Array): number {
+  let word = 0;
+  for (let k = bytes.length - 1; k >= 0; k--) word = (word << 8) | bytes[k]!;
+  return word >>> 0;
 }
 
 /** An entry's first word in its chunk. */
@@ -267,15 +276,15 @@ export class TtlTable<V> {
       const i = this.index[slot]! - 1;
       const chunk = this.chunks[i >>> CHUNK_BITS]!;
       const w = wordOf(i);
-      const ref = this.arena.store(bytes); // first: a too-large value must leave the entry as it was
-      this.arena.release(chunk[w + HIGH_LENGTH]! >>> 16);
+      const ref = this.storeValue(bytes); // first: a too-large value must leave the entry as it was
+      this.releaseValue(chunk[w + HIGH_LENGTH]! >>> 16);
       chunk[w + HIGH_LENGTH] = high | (bytes.length << 16);
       chunk[w + EXPIRY] = relative;
       chunk[w + REF] = ref;
       this.compactIfWorthwhile();
       return;
     }
-    const ref = this.arena.store(bytes);
+    const ref = this.storeValue(bytes);
     const i = this.count;
     this.ensureDenseCapacity();
     const chunk = this.chunks[i >>> CHUNK_BITS]!;
@@ -353,7 +362,7 @@ export class TtlTable<V> {
     const i = this.index[slot]! - 1;
     const chunk = this.chunks[i >>> CHUNK_BITS]!;
     const w = wordOf(i);
-    this.arena.release(chunk[w + HIGH_LENGTH]! >>> 16);
+    this.releaseValue(chunk[w + HIGH_LENGTH]! >>> 16);
     this.clearSlot(slot);
 
     const last = this.count - 1;
@@ -451,9 +460,19 @@ export class TtlTable<V> {
     for (let i = 0; i < this.count; i++) {
       const chunk = this.chunks[i >>> CHUNK_BITS]!;
       const w = wordOf(i);
-      chunk[w + REF] = fresh.store(this.arena.view(chunk[w + REF]!, chunk[w + HIGH_LENGTH]! >>> 16));
+      const length = chunk[w + HIGH_LENGTH]! >>> 16;
+      if (length > INLINE_BYTES) chunk[w + REF] = fresh.store(this.arena.view(chunk[w + REF]!, length));
     }
     this.arena = fresh;
+  }
+
+  /** The REF word for a value: the bytes themselves when they fit, else an arena reference. */
+  private storeValue(bytes: Uint8Array): number {
+    return bytes.length <= INLINE_BYTES ? packInline(bytes) : this.arena.store(bytes);
+  }
+
+  private releaseValue(length: number): void {
+    if (length > INLINE_BYTES) this.arena.release(length);
   }
 
   /** The value's bytes, copied into the scratch buffer (valid until the next get). */
@@ -462,7 +481,11 @@ export class TtlTable<V> {
       this.scratch = new Uint8Array(2 ** Math.ceil(Math.log2(length)));
       this.scratchViews = [];
     }
-    this.arena.copyOut(ref, length, this.scratch);
+    if (length <= INLINE_BYTES) {
+      for (let k = 0; k < length; k++) this.scratch[k] = (ref >>> (k * 8)) & 0xff;
+    } else {
+      this.arena.copyOut(ref, length, this.scratch);
+    }
     if (length >= SCRATCH_VIEWS) return this.scratch.subarray(0, length);
     return (this.scratchViews[length] ??= this.scratch.subarray(0, length));
   }

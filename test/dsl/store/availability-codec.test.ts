@@ -40,15 +40,16 @@ test('every result round-trips exactly, with and without interned sentences', ()
 });
 
 test('a typical one-application result costs a handful of bytes', () => {
-  const available = codec.encode({ statuses: [{ applicationId: '501234', status: 'available', error: '' }] });
-  assert.is(available.length, 5);
-  const unavailable = codec.encode({ statuses: [{ applicationId: '501234', status: 'unavailable', error: SENTENCES[3]! }] });
-  assert.is(unavailable.length, 5, 'an interned sentence lives in the header byte');
-  const farSentence = codec.encode({ statuses: [{ applicationId: '501234', status: 'unavailable', error: SENTENCES[65]! }] });
-  assert.is(farSentence.length, 6, 'sentences past the 61st take one varint byte');
-  const inline = availabilityCodec.encode({ statuses: [{ applicationId: '501234', status: 'unavailable', error: 'Role not found.' }] });
-  assert.is(inline.length, 5 + 1 + 'Role not found.'.length);
-  assert.is(codec.encode({ statuses: [] }).length, 1);
+  const size = (statuses: SourceCheckResult['statuses'], c = codec) => c.encode({ statuses }).length;
+  assert.is(size([{ applicationId: '501234', status: 'available', error: '' }]), 4, 'short form: one byte + the id');
+  assert.is(size([{ applicationId: '501234', status: 'unavailable', error: SENTENCES[14]! }]), 4, 'first 15 sentences fit the short form');
+  assert.is(size([{ applicationId: '501234', status: 'unavailable', error: SENTENCES[15]! }]), 5, 'the 16th takes the general form');
+  assert.is(size([{ applicationId: '501234', status: 'unavailable', error: SENTENCES[65]! }]), 6, 'sentences past the 61st take one varint byte');
+  assert.is(size([{ applicationId: '501234', status: 'unavailable', error: 'Role not found.' }], availabilityCodec), 5 + 1 + 'Role not found.'.length);
+  assert.is(size([{ applicationId: 'app-1', status: 'available', error: '' }]), 1 + 1 + 1 + 5, 'a non-decimal id is text');
+  assert.is(size([]), 1);
+  const two = [{ applicationId: '1', status: 'available' as const, error: '' }, { applicationId: '2', status: 'available' as const, error: '' }];
+  assert.is(size(two), 1 + 2 * 2);
 });
 
 test('more than 30 applications use the escaped count', () => {
@@ -70,7 +71,10 @@ test('corrupt bytes fail with a decode error, never a wrong result', () => {
   expectCode(() => codec.decode(new Uint8Array()), 'STORE_CODEC_DECODE', /truncated/);
   expectCode(() => codec.decode(good.subarray(0, good.length - 1)), 'STORE_CODEC_DECODE', /truncated/);
   expectCode(() => codec.decode(new Uint8Array([...good, 0])), 'STORE_CODEC_DECODE', /trailing/);
-  expectCode(() => codec.decode(new Uint8Array([0x41, 0, 1])), 'STORE_CODEC_DECODE', /version 2/);
+  expectCode(() => codec.decode(new Uint8Array([0x61, 0, 1])), 'STORE_CODEC_DECODE', /unknown format 3/);
+  expectCode(() => codec.decode(new Uint8Array([0x40, 5, 0])), 'STORE_CODEC_DECODE', /trailing/);
+  expectCode(() => codec.decode(new Uint8Array([0x40, 0x85])), 'STORE_CODEC_DECODE', /truncated/);
+  expectCode(() => availabilityCodec.decode(new Uint8Array([0x42, 5])), 'STORE_CODEC_DECODE', /sentence #1/);
   expectCode(() => codec.decode(new Uint8Array([0x3f, 0xff, 0xff, 0x7f])), 'STORE_CODEC_DECODE', /cannot fit/);
   const interned = codec.encode({ statuses: [{ applicationId: '1', status: 'unavailable', error: SENTENCES[10]! }] });
   expectCode(() => availabilityCodec.decode(interned), 'STORE_CODEC_DECODE', /sentence #10/);

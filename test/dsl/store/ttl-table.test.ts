@@ -277,6 +277,16 @@ test('limited purges resume where they stopped and eventually cover the table', 
   assert.equal(table.purgeExpired(), []);
 });
 
+test('values of every short length round-trip (inline in the entry or in the arena)', () => {
+  const identity = { encode: (v: Uint8Array) => v, decode: (b: Uint8Array) => Uint8Array.from(b) };
+  const table = new TtlTable<Uint8Array>({ name: 'bytes', ttlMs: 1000, clock: () => 0, codec: identity });
+  const values = Array.from({ length: 10 }, (_, n) => Uint8Array.from({ length: n }, (_, k) => (k % 2 === 0 ? 0xff : k)));
+  values.forEach((v, n) => table.put(String(n), v));
+  values.forEach((v, n) => assert.equal(Array.from(table.get(String(n))!), Array.from(v), `length ${n}`));
+  values.forEach((v, n) => table.put(String(n), values[9 - n]!)); // inline ↔ arena on overwrite
+  values.forEach((v, n) => assert.equal(Array.from(table.get(String(n))!), Array.from(values[9 - n]!), `overwritten, length ${9 - n}`));
+});
+
 test('a value too large for the table is refused and leaves the entry as it was', () => {
   const { table } = setup(1000);
   table.put('1', 'small');
