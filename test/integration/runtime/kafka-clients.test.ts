@@ -2,7 +2,7 @@
 // changelog configuration, metadata without side effects.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import Kafka from 'node-rdkafka';
+import type Kafka from 'node-rdkafka';
 import { AckedProducer } from '../../../src/runtime/kafka/acked-producer.ts';
 import { changelogTopicConfig, ensureTopics, partitionCounts } from '../../../src/runtime/kafka/admin.ts';
 import { connectConsumer, consumeExactly, deleteTopic, disconnect, testBrokers, uniqueName } from '../../support/kafka.ts';
