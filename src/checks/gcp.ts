@@ -37,13 +37,20 @@ export function assertProjectId(value: string): void {
 
 const READ_ONLY_SCOPE = 'https://www.googleapis.com/auth/cloud-platform.read-only';
 
-/** Rejects with the signal's reason when it aborts; never settles otherwise. */
-function aborted(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    const fail = () => reject(signal.reason ?? new DOMException('The operation was aborted', 'AbortError'));
-    if (signal.aborted) fail();
-    else signal.addEventListener('abort', fail, { once: true });
+/** `call`, or the signal's reason as soon as it aborts, whichever comes first. */
+async function untilAborted<T>(call: Promise<T>, signal: AbortSignal): Promise<T> {
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason ?? new DOMException('The operation was aborted', 'AbortError'));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
   });
+  try {
+    return await Promise.race([call, aborted]);
+  } finally {
+    if (onAbort) signal.removeEventListener('abort', onAbort);
+    call.catch(() => {}); // a call that loses the race may still fail later; nobody is listening
+  }
 }
 
 /**
@@ -80,7 +87,7 @@ export function createGcpChecker(options: GcpCheckerOptions): Checker {
     async check(projectId: string, signal: AbortSignal): Promise<CheckOutcome> {
       try {
         assertProjectId(projectId);
-        await Promise.race([client.getProject({ name: `projects/${projectId}` }), aborted(signal)]);
+        await untilAborted(client.getProject({ name: `projects/${projectId}` }), signal);
         return AVAILABLE;
       } catch (err) {
         return classifyError('gcp', projectId, err);

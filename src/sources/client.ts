@@ -130,7 +130,9 @@ export class SourcesClient {
   /** links.next when Sources gives one; otherwise meta.count tells whether more remain. */
   private nextPage(page: Page, sourceId: string, seen: number): URL | undefined {
     if (page.data.length === 0 || page.count === undefined || seen >= page.count) return undefined;
-    if (page.next) return new URL(page.next, this.baseUrl);
+    // Follow links.next only on Sources' own origin: the identity header must not travel elsewhere.
+    const next = page.next ? new URL(page.next, this.baseUrl) : undefined;
+    if (next && next.origin === this.baseUrl.origin) return next;
     return new URL(`/api/sources/v3.1/sources/${sourceId}/authentications?limit=${this.pageLimit}&offset=${seen}`, this.baseUrl);
   }
 

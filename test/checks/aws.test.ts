@@ -4,8 +4,10 @@ import * as assert from 'uvu/assert';
 import { createAwsChecker } from '../../src/checks/aws.ts';
 import type { Checker } from '../../src/checks/types.ts';
 import { startStsEmulator, type StsEmulator } from '../emulators/sts.ts';
+import { installLoopbackGuard } from '../emulators/loopback-only.ts';
 
 const ARN = 'arn:aws:iam::123456789012:role/provisioning';
+const guard = installLoopbackGuard();
 const test = suite<{ sts: StsEmulator; aws: Checker }>('aws checker', {} as never);
 
 test.before(async (ctx) => {
@@ -90,5 +92,11 @@ test('rejects missing options with a clear error', () => {
   assert.throws(() => createAwsChecker({ region: '', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }), /region is required/);
   assert.throws(() => createAwsChecker({ region: 'us-east-1', credentials: { accessKeyId: '', secretAccessKey: 'b' } }), /accessKeyId is required/);
 });
+
+test('no SDK connected anywhere but 127.0.0.1 (no real cloud, no metadata server)', () => {
+  assert.equal(guard.refused, []);
+});
+
+test.after(() => guard.uninstall());
 
 test.run();

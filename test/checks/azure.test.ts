@@ -5,8 +5,10 @@ import * as assert from 'uvu/assert';
 import { createAzureChecker, type AzureCheckerOptions } from '../../src/checks/azure.ts';
 import type { Checker } from '../../src/checks/types.ts';
 import { startAzureEmulator, type AzureEmulator } from '../emulators/azure.ts';
+import { installLoopbackGuard } from '../emulators/loopback-only.ts';
 
 const SUB = '3f2504e0-4f89-11d3-9a0c-0305e82c3301';
+const guard = installLoopbackGuard();
 const test = suite<{ az: AzureEmulator; azure: Checker }>('azure checker', {} as never);
 const optionsFor = (az: AzureEmulator): AzureCheckerOptions => ({
   tenantId: az.tenantId, clientId: az.clientId, clientSecret: az.clientSecret, authorityHost: az.url, armEndpoint: az.url, ca: az.ca,
@@ -87,5 +89,11 @@ test('plain http endpoints are refused at construction', ({ az }) => {
   assert.throws(() => createAzureChecker({ ...optionsFor(az), armEndpoint: 'http://127.0.0.1:1' }), /armEndpoint must be an https:\/\/ URL/);
   assert.throws(() => createAzureChecker({ ...optionsFor(az), clientSecret: '' }), /clientSecret is required/);
 });
+
+test('no SDK connected anywhere but 127.0.0.1 (no real cloud, no metadata server)', () => {
+  assert.equal(guard.refused, []);
+});
+
+test.after(() => guard.uninstall());
 
 test.run();

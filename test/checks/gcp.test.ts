@@ -6,8 +6,10 @@ import * as assert from 'uvu/assert';
 import { createGcpChecker, type GcpCheckerOptions } from '../../src/checks/gcp.ts';
 import type { Checker } from '../../src/checks/types.ts';
 import { startGcpEmulator, type GcpEmulator } from '../emulators/gcp.ts';
+import { installLoopbackGuard } from '../emulators/loopback-only.ts';
 
 const PROJECT = 'customer-project-42';
+const guard = installLoopbackGuard();
 const test = suite<{ g: GcpEmulator; gcp: Checker }>('gcp checker', {} as never);
 const optionsFor = (g: GcpEmulator): GcpCheckerOptions => ({ credentials: g.serviceAccount, apiEndpoint: g.host, port: g.port, protocol: 'http' });
 
@@ -80,5 +82,11 @@ test('rejects missing credentials and a bad protocol', ({ g }) => {
   assert.throws(() => createGcpChecker({ credentials: { client_email: '', private_key: 'k' } }), /client_email and credentials.private_key are required/);
   assert.throws(() => createGcpChecker({ ...optionsFor(g), protocol: 'ftp' as 'http' }), /protocol must be/);
 });
+
+test('no SDK connected anywhere but 127.0.0.1 (no real cloud, no metadata server)', () => {
+  assert.equal(guard.refused, []);
+});
+
+test.after(() => guard.uninstall());
 
 test.run();

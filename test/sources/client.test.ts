@@ -74,6 +74,24 @@ test('follows pages until meta.count is reached', async ({ sources }) => {
   ]);
 });
 
+test('a links.next on another origin is not followed: the identity stays with Sources', async () => {
+  const urls: string[] = [];
+  const pages = [
+    { data: [{ id: '1', authtype: 'provisioning-arn', username: 'arn:aws:iam::123456789012:role/a', resource_type: 'Application', resource_id: '1' }], meta: { count: 2, limit: 1, offset: 0 }, links: { next: 'http://elsewhere.example/api/sources/v3.1/sources/5/authentications?limit=1&offset=1' } },
+    { data: [{ id: '2', authtype: 'provisioning-arn', username: 'arn:aws:iam::123456789012:role/b', resource_type: 'Application', resource_id: '2' }], meta: { count: 2, limit: 1, offset: 1 }, links: {} },
+  ];
+  const client = new SourcesClient({
+    baseUrl: 'http://127.0.0.1:9', pageLimit: 1,
+    fetch: async (url) => { urls.push(String(url)); return Response.json(pages[urls.length - 1]); },
+  });
+  const result = await client.listApplicationAuthentications('5', tenant);
+  assert.is(result.kind === 'found' && result.authentications.length, 2);
+  assert.equal(urls, [
+    'http://127.0.0.1:9/api/sources/v3.1/sources/5/authentications?limit=1&offset=0',
+    'http://127.0.0.1:9/api/sources/v3.1/sources/5/authentications?limit=1&offset=1',
+  ]);
+});
+
 test('404 (missing or another tenant\'s source) is a result, not an error', async ({ sources, client }) => {
   sources.seed('200', { orgId: '999999', authentications: [{ authtype: 'provisioning-arn', username: 'arn:aws:iam::123456789012:role/x', resource_id: '1' }] });
   assert.equal(await client.listApplicationAuthentications('404', tenant), { kind: 'source-not-found' });
