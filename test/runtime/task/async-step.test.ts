@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { jsonCodec, StreamsBuilder, type MapAsyncOptions } from '../../../src/dsl/index.ts';
 import { DEAD_LETTER_HEADERS, ManualClock, TopologyTask, type TaskClock } from '../../../src/runtime/task/index.ts';
-import { collectingProducer, input, runToEnd } from './helpers.ts';
+import { collectingProducer, input, runToEnd, turn } from './helpers.ts';
 
 interface Item {
   id: number;
@@ -86,6 +86,50 @@ test('coalescing: records whose key has a call running share its result', async 
   await runToEnd(task, clock);
   assert.equal(calls, [0, 2, 4]);
   assert.equal(task.committableOffsets(), [{ topic: 'in', partition: 0, offset: 5 }]);
+});
+
+test('coalescing matches a model: a record joins the call in flight for its key, else starts one (property)', async () => {
+  await fc.assert(fc.asyncProperty(
+    fc.array(fc.record({ key: fc.constantFrom('a', 'b', 'c'), gap: fc.integer({ min: 0, max: 30 }), latency: fc.integer({ min: 1, max: 40 }) }), { minLength: 1, maxLength: 30 }),
+    async (records) => {
+      const clock = new ManualClock();
+      const calls: number[] = [];
+      const { task, producer } = asyncTopology(clock, async (item) => { calls.push(item.id); await sleep(clock, item.latency); return item.id; }, {
+        concurrency: 1000, timeoutMs: 1_000_000, coalesceByKey: true,
+      });
+      // model: per key, the call in flight (its id and when it ends)
+      const inFlight = new Map<string, { id: number; end: number }>();
+      const expectedCalls: number[] = [];
+      const expectedResult: number[] = [];
+      let now = 0;
+      for (const [id, r] of records.entries()) {
+        now += r.gap;
+        // let the clock reach the arrival time, firing (and settling) the calls that end before it
+        for (let next = clock.nextTimerAt(); next !== undefined && next <= now; next = clock.nextTimerAt()) {
+          clock.advanceTo(next);
+          for (let i = 0; i < 3; i++) await turn();
+        }
+        clock.advanceTo(now);
+        const running = inFlight.get(r.key);
+        if (running && now < running.end) {
+          expectedResult.push(running.id);
+        } else {
+          inFlight.set(r.key, { id, end: now + r.latency });
+          expectedCalls.push(id);
+          expectedResult.push(id);
+        }
+        void task.process(input('in', 0, id, JSON.stringify({ id, latency: r.latency }), r.key));
+      }
+      await runToEnd(task, clock);
+      assert.equal(calls, expectedCalls);
+      // one output per record; per key in arrival order, each with the result of the call it joined
+      for (const key of new Set(records.map((r) => r.key))) {
+        const want = records.flatMap((r, id) => (r.key === key ? [expectedResult[id]] : []));
+        const got = producer.records.filter((o) => o.key === key).map((o) => JSON.parse(o.value!.toString()) as number);
+        assert.equal(got, want, `key ${key}`);
+      }
+    },
+  ), { numRuns: 80 });
 });
 
 test('without coalescing, same-key records call one after the other', async () => {
