@@ -10,19 +10,22 @@
 //     and fills the hole in the dense arrays with the last entry.
 //   - an encoded value of up to 4 bytes is kept in the reference word itself (no arena, no
 //     second cache miss); longer ones (≤ 65535 bytes) sit in a byte arena (value-arena.ts),
-//     compacted when waste grows. get() copies the value into a scratch buffer before decoding, so a lookup allocates
-//     nothing but the decoded value (creating a typed-array view costs more than copying 5 bytes).
+//     compacted when waste grows. get() copies the value into a scratch buffer before decoding,
+//     so a lookup allocates nothing but the decoded value (a typed-array view costs more than
+//     copying a few bytes).
 // Any other key (letters, leading zeros, 2^48 and above) goes to a plain side Map, so every
 // string key works and comes back exactly as it went in.
 //
 // Expiry resolution: whole milliseconds, exact. The expiry word holds `expiresAt - base` in ms,
-// where `base` is a moving epoch. When a new expiry no longer fits 32 bits (every ≥ 24.8 days,
-// since ttlMs ≤ 2^31) every word is rebased in one pass. Word 0 means "expired at or before the
-// base" (already expired). Clock values are floored to whole milliseconds; with an integer clock
-// (Date.now) an entry written at t is visible for now < t + ttlMs and gone from now ≥ t + ttlMs.
-// Only if the clock jumps back by more than ~24 days, or a restored record is stamped more than
-// ~49 days ahead of the clock, is an expiry clamped to the farthest representable instant.
-import { ValueArena } from './value-arena.ts';
+// where `base` is a moving epoch. When a new expiry no longer fits 32 bits (at most every
+// ~24.8 days, since ttlMs ≤ 2^31) every word is rebased in one pass; word 0 means "expired at or
+// before the base". Clock values are floored to whole milliseconds; with an integer clock
+// (Date.now) an entry written at t is visible while now < t + ttlMs and gone from t + ttlMs on.
+// Limits of the 32-bit word, for clocks that misbehave: an entry already expired when a rebase
+// happens stays expired if the clock later steps back before its expiry; an expiry more than
+// ~49 days after the base (a clock stepping back by weeks, a record stamped weeks ahead) is
+// clamped to the farthest instant the word can hold.
+import { MAX_VALUE_BYTES, ValueArena } from './value-arena.ts';
 import { StoreError } from './errors.ts';
 import { hashWords, highWord, joinWords, lowWord, parseNumericKey } from './numeric-key.ts';
 import type { Clock, StoreChange, TtlTableOptions, ValueCodec } from './types.ts';
@@ -191,8 +194,7 @@ export class TtlTable<V> {
     if (value === null || expiresAt <= now) {
       this.remove(key);
     } else {
-      // copy: the caller's buffer may be a view into a reused Kafka message buffer
-      this.write(key, value.slice(), expiresAt, now);
+      this.write(key, value, expiresAt, now);
     }
     this.compactIfWorthwhile();
   }
@@ -263,9 +265,13 @@ export class TtlTable<V> {
   }
 
   private write(key: string, bytes: Uint8Array, expiresAt: number, now: number): void {
+    if (bytes.length > MAX_VALUE_BYTES) {
+      throw new StoreError('STORE_VALUE_TOO_LARGE', `TtlTable "${this.name}": the value of "${key}" encodes to ${bytes.length} bytes, more than ${MAX_VALUE_BYTES}`);
+    }
     const n = parseNumericKey(key);
     if (n < 0) {
-      this.side.set(key, { expiresAt, bytes });
+      // a copy: the caller may reuse its buffer (a Kafka message, the StoreChange it got back)
+      this.side.set(key, { expiresAt, bytes: bytes.slice() });
       return;
     }
     const low = lowWord(n);

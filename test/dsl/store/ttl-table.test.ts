@@ -243,12 +243,16 @@ test('restore drops records already past their TTL, and removes the key they sup
   assert.is(table.size, 0);
 });
 
-test('restore copies the record bytes (a reused buffer does not change the table)', () => {
+test('the table copies record bytes (a reused buffer does not change the table)', () => {
   const { table, now } = setup(100);
-  const bytes = jsonCodec.encode('yes');
-  table.restore({ key: '1', value: bytes, timestamp: now() });
-  bytes.fill(0x20);
-  assert.is(table.get('1'), 'yes');
+  for (const key of ['1', 'side-map-key']) {
+    const bytes = jsonCodec.encode('yes');
+    table.restore({ key, value: bytes, timestamp: now() });
+    bytes.fill(0x20);
+    assert.is(table.get(key), 'yes');
+    table.put(key, 'again').value!.fill(0x20);
+    assert.is(table.get(key), 'again');
+  }
 });
 
 test('overwrites and deletes keep memory bounded (the value arena compacts)', () => {
@@ -290,8 +294,11 @@ test('values of every short length round-trip (inline in the entry or in the are
 test('a value too large for the table is refused and leaves the entry as it was', () => {
   const { table } = setup(1000);
   table.put('1', 'small');
+  table.put('key', 'small');
   expectCode(() => table.put('1', 'x'.repeat(70_000)), 'STORE_VALUE_TOO_LARGE');
+  expectCode(() => table.put('key', 'x'.repeat(70_000)), 'STORE_VALUE_TOO_LARGE');
   assert.is(table.get('1'), 'small');
+  assert.is(table.get('key'), 'small');
   table.put('1', 'y'.repeat(60_000));
   assert.is(table.get('1'), 'y'.repeat(60_000), 'values past the scratch buffer size read back whole');
 });
