@@ -4,8 +4,11 @@
 #
 #   test/kafka/broker.sh jars    resolve and cache the broker jars (.cache/kafka/libs)
 #   test/kafka/broker.sh up      format a fresh storage dir, start, wait until it answers metadata
-#   test/kafka/broker.sh down    stop it (SIGTERM, then SIGKILL after a grace period)
+#   test/kafka/broker.sh down    stop it (SIGTERM, then SIGKILL after a grace period); data is kept
 #   test/kafka/broker.sh status  exit 0 when it is running
+#   test/kafka/broker.sh stop-keep   same as down: stop it, keep its data (for start-keep)
+#   test/kafka/broker.sh start-keep  start the broker formatted by an earlier `up`, on its data
+#   test/kafka/broker.sh restart     stop-keep, then start-keep (topics and offsets survive)
 #
 # KAFKA_PORT (default 19092) is the client listener; the controller listens on KAFKA_PORT+1.
 # Everything binds to 127.0.0.1. Broker state and logs go to .kafka/$KAFKA_PORT/ (broker.log).
@@ -77,6 +80,13 @@ PROPS
   java "${java_opts[@]}" kafka.tools.StorageTool format -t "$cluster_id" \
     -c "$state/server.properties" > "$state/format.log" 2>&1 \
     || { cat "$state/format.log"; exit 1; }
+  start
+}
+
+# Starts the java process on the configured, formatted storage in $state and waits for it.
+start() {
+  local java_opts=(-Xms256m -Xmx768m -XX:+UseG1GC -Djava.awt.headless=true
+    -Dlog4j2.configurationFile="$state/log4j2.properties" -cp "$libs/*")
   : > "$state/broker.log"
   nohup java "${java_opts[@]}" kafka.Kafka "$state/server.properties" \
     > "$state/broker.out" 2>&1 < /dev/null &
@@ -88,6 +98,16 @@ PROPS
     exit 1
   fi
   echo "kafka $kafka_version up on 127.0.0.1:$port (pid $(cat "$pidfile"), log $state/broker.log)"
+}
+
+start_keep() {
+  jars
+  if running; then echo "kafka already running (pid $(cat "$pidfile")) on 127.0.0.1:$port"; return 0; fi
+  if [ ! -f "$state/server.properties" ] || [ ! -f "$state/data/meta.properties" ]; then
+    echo "no formatted broker data in $state: run \`up\` first" >&2
+    exit 1
+  fi
+  start
 }
 
 down() {
@@ -103,8 +123,10 @@ down() {
 case "${1:-}" in
   jars) jars ;;
   up) up ;;
-  down) down ;;
+  down|stop-keep) down ;;
+  start-keep) start_keep ;;
+  restart) down; start_keep ;;
   status) running ;;
   version) echo "$kafka_version" ;;
-  *) echo "usage: $0 jars|up|down|status|version" >&2; exit 2 ;;
+  *) echo "usage: $0 jars|up|down|stop-keep|start-keep|restart|status|version" >&2; exit 2 ;;
 esac
