@@ -14,6 +14,8 @@
 //   then on, and the runtime should stop and restart from its last commit.
 // - Backpressure: `task.unfinished()` / `task.load()` count records not yet finished, so the
 //   runtime can pause a partition (or a whole topic) above a threshold and resume below it.
+// - Rebalance: on revocation, await `task.drainPartition(t, p)`, commit, then
+//   `task.forgetPartition(t, p)`; a partition assigned again may then restart at its commit.
 // - Priority: sources built with `priority: true` must be served first by the runtime
 //   (`topology.sourceTopicsByPriority()`); the task itself processes what it is given, in order.
 import type { RecordError } from '../../dsl/errors.ts';

@@ -47,21 +47,34 @@ export class OffsetTracker {
   #partitions = new Map<string, Map<number, PartitionOffsets>>();
   #unfinished = 0;
 
-  begin(topic: string, partition: number, offset: number): void {
+  /**
+   * Starts tracking a record; call the returned function when it is finished. The function is
+   * bound to this partition's current tracking, so a record that finishes after its partition was
+   * forgotten (revoked, then assigned again) cannot mark a re-read record as finished.
+   */
+  begin(topic: string, partition: number, offset: number): () => void {
     let byPartition = this.#partitions.get(topic);
     if (!byPartition) this.#partitions.set(topic, (byPartition = new Map()));
     let offsets = byPartition.get(partition);
     if (!offsets) byPartition.set(partition, (offsets = new PartitionOffsets()));
     offsets.begin(offset);
     this.#unfinished++;
+    const tracked = offsets;
+    return () => {
+      if (this.#partitions.get(topic)?.get(partition) !== tracked) return;
+      const before = tracked.unfinished;
+      tracked.finish(offset);
+      this.#unfinished -= before - tracked.unfinished;
+    };
   }
 
-  finish(topic: string, partition: number, offset: number): void {
-    const offsets = this.#partitions.get(topic)?.get(partition);
-    if (!offsets) return;
-    const before = offsets.unfinished;
-    offsets.finish(offset);
-    this.#unfinished -= before - offsets.unfinished;
+  /** Stops tracking a partition (after revocation); the next record may start at any offset. */
+  forget(topic: string, partition: number): void {
+    const byPartition = this.#partitions.get(topic);
+    const offsets = byPartition?.get(partition);
+    if (!byPartition || !offsets) return;
+    this.#unfinished -= offsets.unfinished;
+    byPartition.delete(partition);
   }
 
   get unfinished(): number {

@@ -37,6 +37,7 @@ export class TopologyTask {
   /** settles of records and background writes still open, and who waits for none to be left */
   #open = 0;
   #idleWaiters: (() => void)[] = [];
+  #partitionWaiters = new Map<string, { resolve: () => void; reject: (error: Error) => void }[]>();
   #failure: Error | undefined;
   #closed = false;
 
@@ -77,16 +78,17 @@ export class TopologyTask {
     if (this.#failure) throw new TaskError('TASK_FAILED', `the task failed: ${this.#failure.message}`, { cause: this.#failure });
     const source = this.topology.sourceFor(input.topic);
     if (!source) throw new TaskError('TASK_UNKNOWN_TOPIC', `no source of the topology reads topic "${input.topic}"`);
-    this.#offsets.begin(input.topic, input.partition, input.offset);
+    const finishOffset = this.#offsets.begin(input.topic, input.partition, input.offset);
     this.metrics.processed++;
     const completion = new RecordCompletion();
     const flow: Flow = { input, source, completion };
     this.#open++;
     completion.promise.then(
       () => {
-        this.#offsets.finish(input.topic, input.partition, input.offset);
+        finishOffset();
         this.metrics.finished++;
         this.#settle();
+        this.#notifyPartition(input.topic, input.partition);
       },
       (error: unknown) => {
         this.#fail(error);
@@ -106,6 +108,31 @@ export class TopologyTask {
   /** Records processed but not finished: in total, in a topic, or in one partition. */
   unfinished(topic?: string, partition?: number): number {
     return topic === undefined ? this.#offsets.unfinished : this.#offsets.unfinishedIn(topic, partition);
+  }
+
+  /**
+   * Resolves when no record of the partition is unfinished: what a runtime awaits in its
+   * revocation callback before its last commit of the partition. Rejects if the task fails.
+   */
+  drainPartition(topic: string, partition: number): Promise<void> {
+    if (this.#failure) return Promise.reject(this.#failure);
+    if (this.#offsets.unfinishedIn(topic, partition) === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const key = partitionKey(topic, partition);
+      const waiters = this.#partitionWaiters.get(key) ?? [];
+      waiters.push({ resolve, reject });
+      this.#partitionWaiters.set(key, waiters);
+    });
+  }
+
+  /**
+   * Forgets a revoked partition: its committable offset is no longer reported and, once assigned
+   * again, it may restart at the committed offset (below offsets seen before). Records of it still
+   * in progress finish without effect on the new assignment's offsets.
+   */
+  forgetPartition(topic: string, partition: number): void {
+    this.#offsets.forget(topic, partition);
+    this.#notifyPartition(topic, partition);
   }
 
   /** Unfinished records per partition, for a runtime's pause/resume decisions. */
@@ -168,6 +195,18 @@ export class TopologyTask {
 
   #fail(error: unknown): void {
     this.#failure ??= error instanceof Error ? error : new TaskError('TASK_OUTPUT_FAILED', describeError(error));
+    const failure = this.#failure;
+    const waiters = [...this.#partitionWaiters.values()].flat();
+    this.#partitionWaiters.clear();
+    for (const waiter of waiters) waiter.reject(failure);
+  }
+
+  #notifyPartition(topic: string, partition: number): void {
+    const key = partitionKey(topic, partition);
+    const waiters = this.#partitionWaiters.get(key);
+    if (!waiters || this.#offsets.unfinishedIn(topic, partition) > 0) return;
+    this.#partitionWaiters.delete(key);
+    for (const waiter of waiters) waiter.resolve();
   }
 
   #runSource(source: SourceNode, flow: Flow): void {
@@ -321,6 +360,10 @@ export class TopologyTask {
       delete: (key) => write(store.delete(key)),
     };
   }
+}
+
+function partitionKey(topic: string, partition: number): string {
+  return `${topic}\u0000${partition}`;
 }
 
 function isDeadLetterSink(node: TopologyNode | undefined): boolean {

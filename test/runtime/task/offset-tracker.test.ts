@@ -10,18 +10,19 @@ test('committable = first unfinished offset, or last + 1 when all are finished (
     (steps) => {
       const tracker = new OffsetTracker();
       const begun: number[] = [];
+      const finishers = new Map<number, () => void>();
       const finished = new Set<number>();
       let next = 10;
       for (const [gap, pick] of steps) {
         // begin a record (offsets may have gaps, as after compaction) or finish a random open one
         const open = begun.filter((o) => !finished.has(o));
         if (pick % 3 !== 0 || open.length === 0) {
-          tracker.begin('t', 0, next);
+          finishers.set(next, tracker.begin('t', 0, next));
           begun.push(next);
           next += gap;
         } else {
           const offset = open[pick % open.length]!;
-          tracker.finish('t', 0, offset);
+          finishers.get(offset)!();
           finished.add(offset);
         }
         const firstOpen = begun.find((o) => !finished.has(o));
@@ -36,10 +37,10 @@ test('committable = first unfinished offset, or last + 1 when all are finished (
 test('partitions are independent; load and per-topic counts', () => {
   const tracker = new OffsetTracker();
   tracker.begin('a', 0, 0);
-  tracker.begin('a', 1, 0);
+  const finishA10 = tracker.begin('a', 1, 0);
   tracker.begin('a', 1, 1);
   tracker.begin('b', 0, 4);
-  tracker.finish('a', 1, 0);
+  finishA10();
   assert.equal(tracker.committable(), [{ topic: 'a', partition: 0, offset: 0 }, { topic: 'a', partition: 1, offset: 1 }, { topic: 'b', partition: 0, offset: 4 }]);
   assert.is(tracker.unfinishedIn('a'), 2);
   assert.is(tracker.unfinishedIn('a', 1), 1);
@@ -56,13 +57,28 @@ test('offsets must increase within a partition', () => {
 
 test('a long run keeps memory bounded (finished prefix is dropped) and stays correct', () => {
   const tracker = new OffsetTracker();
+  let finishPrevious = () => {};
   for (let i = 0; i < 10_000; i++) {
-    tracker.begin('t', 0, i);
-    if (i > 0) tracker.finish('t', 0, i - 1);
+    const finish = tracker.begin('t', 0, i);
+    finishPrevious();
+    finishPrevious = finish;
   }
   assert.equal(tracker.committable(), [{ topic: 't', partition: 0, offset: 9999 }]);
-  tracker.finish('t', 0, 9999);
+  finishPrevious();
   assert.equal(tracker.committable(), [{ topic: 't', partition: 0, offset: 10_000 }]);
+});
+
+test('a forgotten partition restarts anywhere; records of the old assignment no longer count', () => {
+  const tracker = new OffsetTracker();
+  tracker.begin('t', 0, 0);
+  const finishOld = tracker.begin('t', 0, 1);
+  tracker.forget('t', 0);
+  assert.is(tracker.unfinished, 0);
+  assert.equal(tracker.committable(), []);
+  tracker.begin('t', 0, 1); // re-read after reassignment
+  finishOld(); // the old record finishing late must not finish the re-read one
+  assert.equal(tracker.committable(), [{ topic: 't', partition: 0, offset: 1 }]);
+  assert.is(tracker.unfinished, 1);
 });
 
 test.run();

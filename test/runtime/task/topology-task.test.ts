@@ -154,6 +154,28 @@ test('an output that is not acknowledged fails the task; its offset is never com
   }
 });
 
+test('rebalance: drainPartition waits for that partition only; forgetPartition lets it restart at its commit', async () => {
+  const producer = manualProducer();
+  const task = new TopologyTask(simpleTopology(), { clock: new ManualClock(), producer });
+  void task.process(input('in', 0, 0, 'a'));
+  void task.process(input('in', 0, 1, 'b'));
+  void task.process(input('in', 1, 0, 'c'));
+  let drained = false;
+  void task.drainPartition('in', 0).then(() => { drained = true; });
+  producer.sent[2]!.ack(); // partition 1
+  producer.sent[0]!.ack();
+  await turn();
+  assert.is(drained, false);
+  producer.sent[1]!.ack();
+  await turn();
+  assert.is(drained, true);
+  assert.equal(task.committableOffsets(), [{ topic: 'in', partition: 0, offset: 2 }, { topic: 'in', partition: 1, offset: 1 }]);
+  task.forgetPartition('in', 0);
+  assert.equal(task.committableOffsets(), [{ topic: 'in', partition: 1, offset: 1 }]);
+  void task.process(input('in', 0, 1, 'b')); // assigned again, re-read from the commit
+  assert.is(task.unfinished('in', 0), 1);
+});
+
 test('misuse throws TaskError: unknown topic, offsets going back, closed task', async () => {
   const task = new TopologyTask(simpleTopology(), { clock: new ManualClock(), producer: collectingProducer() });
   assert.throws(() => task.process(input('other', 0, 0, 'a')), (e: TaskError) => e.code === 'TASK_UNKNOWN_TOPIC');
