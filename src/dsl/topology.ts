@@ -1,6 +1,7 @@
 // A built topology: an immutable graph of named nodes. Building one runs nothing; runtimes
 // (src/runtime/task, embedded, Kafka) execute it and the diagram renderers read its description.
 import { TopologyException } from './errors.ts';
+import { frozenMap } from './internals/frozen-map.ts';
 import type { TopologyDraft } from './internals/topology-draft.ts';
 import type { SinkNode, SourceNode, TopologyNode } from './nodes.ts';
 import type { StoreRef } from './store-ref.ts';
@@ -32,7 +33,7 @@ export class Topology {
         nodes.set(name, Object.freeze(node.kind === 'processor' ? { ...node, stores: Object.freeze([...node.stores]) } : { ...node }));
       }
     }
-    this.nodes = nodes;
+    this.nodes = frozenMap(nodes);
     this.edges = Object.freeze(draft.edges.map(([a, b]) => Object.freeze([a, b] as const)));
     const successors = new Map<string, string[]>([...nodes.keys()].map((n) => [n, []]));
     const predecessors = new Map<string, string[]>([...nodes.keys()].map((n) => [n, []]));

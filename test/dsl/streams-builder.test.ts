@@ -90,6 +90,8 @@ test('building runs nothing and the topology is immutable', () => {
   assert.ok(Object.isFrozen(topology.nodes.get('f')));
   assert.ok(Object.isFrozen(topology.sources));
   assert.throws(() => (topology.sources as unknown as unknown[]).push({}));
+  assert.not.ok('set' in topology.nodes, 'the node map has no setter');
+  assert.equal([...topology.nodes.keys()], ['src', 'f', 'a', 'sink']);
   // the builder goes on; the built topology does not change
   b.stream('src2', 'in2', { codec: stringCodec });
   assert.is(topology.sources.length, 1);
