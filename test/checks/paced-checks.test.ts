@@ -46,4 +46,23 @@ test('control: the same flood without the limiter is throttled (so the test abov
   }
 });
 
+test('a limiter configured above the real quota adapts: throttles slow it down and never become unavailable', async () => {
+  const sts = await startStsEmulator({ bucket: { ratePerSec: 10, burst: 10 } });
+  try {
+    const aws = createAwsChecker({ region: 'us-east-1', endpoint: sts.url, credentials: { accessKeyId: sts.accessKeyId, secretAccessKey: 's' } });
+    // We believe the quota is 40/s, burst 40; the cloud allows a quarter of that.
+    const limiter = new CheckLimiter({ limits: { aws: { quota: { ratePerSec: 40, burst: 40 } } }, adaptive: { recoveryFractionPerSec: 0.01 } });
+    const outcomes = await Promise.all(roles(60).map((arn) => runCheck(aws, arn, { gate: limiter, policy: { maxAttempts: 8, totalBudgetMs: 30_000, baseDelayMs: 200 } })));
+
+    assert.is(outcomes.filter((o) => o.kind === 'unavailable').length, 0, 'a throttle never becomes unavailable');
+    assert.is(outcomes.filter((o) => o.kind === 'available').length, 60, 'retries got every check through');
+    const stats = limiter.stats('aws');
+    assert.ok(stats.throttleReplies > 0, 'the cloud did push back');
+    assert.is(stats.throttleReplies, sts.calls.byVerdict.throttled, 'every throttle reply reached the limiter');
+    assert.ok(stats.currentRate < 40 * 0.95, `the rate came down: ${stats.currentRate.toFixed(1)}/s`);
+  } finally {
+    await sts.stop();
+  }
+});
+
 test.run();
