@@ -7,6 +7,10 @@ import type { Checker } from './types.ts';
 
 export * from './types.ts';
 export { AVAILABLE, classifyError, unavailableSentence } from './classify.ts';
+export {
+  createApplicationChecks, toApplicationStatus,
+  type ApplicationChecks, type ApplicationChecksOptions, type CheckApplications, type TransientApplication,
+} from './check-applications.ts';
 export { runCheck, DEFAULT_RETRY_POLICY, type RetryPolicy, type RunCheckOptions, type AttemptReport } from './run-check.ts';
 export { createAwsChecker, assertRoleArn, type AwsCheckerOptions } from './aws.ts';
 export { createAzureChecker, assertSubscriptionId, type AzureCheckerOptions } from './azure.ts';
