@@ -1,6 +1,6 @@
 // Errors as Sources shapes them: {"errors":[{"status":"400","detail":"…"}]}, one place for the
 // shape and for mapping whatever was thrown (ours, body-parser's, Express's) onto a status.
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import { ContractError } from '../contract/errors.ts';
 
 /** An HTTP answer other than success, with optional extra headers (e.g. Retry-After). */
@@ -58,6 +58,14 @@ export function toHttpError(err: unknown): HttpError {
   return new HttpError(500, 'internal error');
 }
 
-export function sendError(res: Response, error: HttpError): void {
-  res.status(error.status).set(error.headers).json(errorBody(error.status, error.message));
+/** Writes a JSON answer on a plain node:http response (also what Express's res is). */
+export function writeJson(res: ServerResponse, status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** Writes `error` in Sources' error shape, with its headers (e.g. Retry-After). */
+export function writeError(res: ServerResponse, error: HttpError): void {
+  writeJson(res, error.status, errorBody(error.status, error.message), error.headers);
 }

@@ -2,9 +2,12 @@
 export {
   BASE_PATH,
   CHECK_PATH,
+  createIngress,
   createIngressApp,
+  INSIGHTS_REQUEST_ID_HEADER,
   OPENAPI_PATH,
   RECHECK_PATH,
+  type Ingress,
   type IngressLimits,
   type IngressLogger,
   type IngressOptions,

@@ -1,8 +1,7 @@
 // Listening with timeouts that fit Sources: it gives up after 10 s, so a request that is still
 // arriving after that is only holding a socket. Node's defaults (5 min) would let slow clients pile up.
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Express } from 'express';
 
 export interface ListeningIngress {
   server: Server;
@@ -22,10 +21,10 @@ export interface ListenOptions {
 }
 
 /**
- * Starts the HTTP server for `app`.
- * @example const ingress = await listenIngress(app, { host: config.http.host, port: config.http.port });
+ * Starts the HTTP server for `listener` (createIngress(...).listener, or any Express app).
+ * @example const ingress = await listenIngress(createIngress(options).listener, { host: config.http.host, port: config.http.port });
  */
-export async function listenIngress(app: Express, options: ListenOptions): Promise<ListeningIngress> {
+export async function listenIngress(listener: RequestListener, options: ListenOptions): Promise<ListeningIngress> {
   const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
   const server = createServer({
     requestTimeout: requestTimeoutMs,
@@ -33,7 +32,7 @@ export async function listenIngress(app: Express, options: ListenOptions): Promi
     keepAliveTimeout: 5_000,
     // how often Node looks for requests past those timeouts (its default is every 30 s)
     connectionsCheckingInterval: Math.min(1_000, requestTimeoutMs),
-  }, app);
+  }, listener);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {

@@ -2,20 +2,20 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Registry } from 'prom-client';
 import request from 'supertest';
-import { createIngressApp } from '../../src/ingress/app.ts';
+import { createIngress } from '../../src/ingress/app.ts';
 import { createIngressMetrics } from '../../src/ingress/metrics.ts';
 
 const identity = Buffer.from('{"identity":{"org_id":"1"}}').toString('base64');
 const PATH = '/api/provisioning/v1/availability_status/sources';
 
-test('counts requests by route and status, and times publishes by queue and outcome', async () => {
+for (const entry of ['app', 'listener'] as const) test(`${entry}: counts requests by route and status once, and times publishes`, async () => {
   const registry = new Registry();
   let fail = false;
-  const app = createIngressApp({
+  const app = createIngress({
     publish: async () => { if (fail) throw new Error('down'); },
     limits: { bodyLimitBytes: 1024, orgRatePerSec: 100, orgBurst: 100, publishTimeoutMs: 100 },
     metrics: createIngressMetrics(registry),
-  });
+  })[entry];
   await request(app).post(PATH).set('x-rh-identity', identity).send({ source_id: '1' });
   await request(app).post(PATH).set('x-rh-identity', identity).send({ source_id: '2' });
   await request(app).post(PATH).send({ source_id: '1' });
