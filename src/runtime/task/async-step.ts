@@ -45,6 +45,7 @@ export class AsyncStep {
   readonly #controllers = new Set<AbortController>();
   #running = 0;
   #peakRunning = 0;
+  #stopped = false;
 
   constructor(node: AsyncNode, host: AsyncStepHost) {
     this.#node = node;
@@ -84,22 +85,28 @@ export class AsyncStep {
     this.#pump();
   }
 
-  /** Aborts every running attempt (their signals fire); used when the task closes. */
-  abortAll(reason: Error): void {
+  /**
+   * Used when a failed task closes: aborts running attempts (their signals fire), starts no new
+   * call or retry, and leaves every record it holds unfinished (never committable, never routed).
+   */
+  stop(reason: Error): void {
+    this.#stopped = true;
     for (const controller of this.#controllers) controller.abort(reason);
   }
 
   #pump(): void {
-    while (this.#running < this.#node.options.concurrency && this.#ready.length > 0) {
+    while (!this.#stopped && this.#running < this.#node.options.concurrency && this.#ready.length > 0) {
       const job = this.#ready.shift()!;
       this.#running++;
       this.#peakRunning = Math.max(this.#peakRunning, this.#running);
-      void this.#call(job).then((outcome) => this.#finish(job, outcome));
+      void this.#call(job).then((outcome) => {
+        this.#running--;
+        if (outcome !== undefined) this.#finish(job, outcome);
+      });
     }
   }
 
   #finish(job: Job, outcome: Outcome): void {
-    this.#running--;
     for (const waiter of [job, ...job.followers]) {
       try {
         if (outcome.ok) {
@@ -120,16 +127,19 @@ export class AsyncStep {
     this.#pump();
   }
 
-  async #call(job: Job): Promise<Outcome> {
+  /** The verdict for the job, or undefined when the step was stopped meanwhile. */
+  async #call(job: Job): Promise<Outcome | undefined> {
     const { retry, timeoutMs } = this.#node.options;
     const name = this.#node.name;
     for (let attempt = 1; ; attempt++) {
       let error: unknown;
       try {
-        return { ok: true, value: await this.#attempt(job, attempt, timeoutMs) };
+        const value = await this.#attempt(job, attempt, timeoutMs);
+        return this.#stopped ? undefined : { ok: true, value };
       } catch (caught) {
         error = caught;
       }
+      if (this.#stopped) return undefined;
       const timedOut = error instanceof AttemptTimeout;
       let retryable = timedOut;
       if (!timedOut) {
@@ -149,6 +159,7 @@ export class AsyncStep {
         return { ok: false, error: new RecordError('RECORD_RETRIES_EXHAUSTED', name, `${name}: gave up after ${attempt} attempts: ${describeError(error)}`, { cause: error }) };
       }
       await new Promise<void>((resolve) => this.#host.clock.schedule(backoffDelay(retry, attempt), resolve));
+      if (this.#stopped) return undefined;
     }
   }
 

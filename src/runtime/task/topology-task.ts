@@ -170,18 +170,23 @@ export class TopologyTask {
 
   /** Resolves when no record is in progress; rejects with the failure if the task failed. */
   async drain(): Promise<void> {
-    if (this.#open > 0) await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
+    if (this.#open > 0 && !(this.#closed && this.#failure)) await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
     if (this.#failure) throw this.#failure;
   }
 
-  /** Stops taking records and waits for the ones in progress; then aborts any attempt still running. */
+  /**
+   * Stops taking records and waits for the ones in progress. On a failed task it does not wait:
+   * it aborts the running mapAsync attempts, starts no new ones, and rejects with the failure;
+   * the records left unfinished are never committable, so a restart reprocesses them.
+   */
   async close(): Promise<void> {
     this.#closed = true;
-    try {
-      await this.drain();
-    } finally {
-      for (const step of this.#asyncSteps.values()) step.abortAll(new TaskError('TASK_CLOSED', 'the task is closed'));
-    }
+    if (this.#failure) this.#stopAsyncSteps();
+    await this.drain();
+  }
+
+  #stopAsyncSteps(): void {
+    for (const step of this.#asyncSteps.values()) step.stop(new TaskError('TASK_FAILED', 'the task failed and is closing'));
   }
 
   #settle(): void {
@@ -196,6 +201,9 @@ export class TopologyTask {
   #fail(error: unknown): void {
     this.#failure ??= error instanceof Error ? error : new TaskError('TASK_OUTPUT_FAILED', describeError(error));
     const failure = this.#failure;
+    if (this.#closed) this.#stopAsyncSteps();
+    // drain() waiters of a closing task must not wait for records that will never finish
+    if (this.#closed) for (const resolve of this.#idleWaiters.splice(0)) resolve();
     const waiters = [...this.#partitionWaiters.values()].flat();
     this.#partitionWaiters.clear();
     for (const waiter of waiters) waiter.reject(failure);

@@ -176,6 +176,41 @@ test('rebalance: drainPartition waits for that partition only; forgetPartition l
   assert.is(task.unfinished('in', 0), 1);
 });
 
+test('closing a failed task does not wait: running calls are aborted, nothing more is sent', async () => {
+  const b = new StreamsBuilder({ applicationId: 'app' });
+  const routes = b.stream<string>('src', 'in', { codec: stringCodec }).split('sp').branch('fast', (v) => v === 'fast').defaultBranch('slow');
+  routes.fast.to('fast-sink', 'fast', { codec: stringCodec });
+  let aborted = 0;
+  let calls = 0;
+  routes.slow
+    .mapAsync('wait', (v, ctx) => new Promise<string>((_resolve, reject) => {
+      calls++;
+      ctx.signal.addEventListener('abort', () => { aborted++; reject(ctx.signal.reason as Error); });
+    }), { concurrency: 1, timeoutMs: 1_000_000, retry: { maxAttempts: 5 } })
+    .to('slow-sink', 'slow', { codec: stringCodec });
+  const producer = manualProducer();
+  const clock = new ManualClock();
+  const task = new TopologyTask(b.build(), { clock, producer });
+  void task.process(input('in', 0, 0, 'slow', 'a')).catch(() => undefined);
+  void task.process(input('in', 0, 1, 'slow', 'b')).catch(() => undefined);
+  void task.process(input('in', 0, 2, 'fast')).catch(() => undefined);
+  producer.sent[0]!.fail(new Error('broker down'));
+  await turn();
+  try {
+    await task.close();
+    assert.unreachable();
+  } catch (error) {
+    assert.match((error as Error).message, /broker down/);
+  }
+  await turn();
+  clock.advance(10_000_000);
+  await turn();
+  assert.is(aborted, 1);
+  assert.is(calls, 1, 'no retry and no queued call starts after the stop');
+  assert.is(producer.sent.length, 1);
+  assert.equal(task.committableOffsets(), [{ topic: 'in', partition: 0, offset: 0 }]);
+});
+
 test('misuse throws TaskError: unknown topic, offsets going back, closed task', async () => {
   const task = new TopologyTask(simpleTopology(), { clock: new ManualClock(), producer: collectingProducer() });
   assert.throws(() => task.process(input('other', 0, 0, 'a')), (e: TaskError) => e.code === 'TASK_UNKNOWN_TOPIC');
