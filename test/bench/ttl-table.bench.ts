@@ -16,6 +16,7 @@ const SENTENCES = [
   'The GCP project was not found or our service account cannot read it.',
 ];
 const PROBES = 2_000_000;
+const LOOKUP_ROUNDS = 3;
 const TTL_MS = 3_600_000;
 
 /** Source ids: distinct, spread out like database ids with gaps. */
@@ -46,11 +47,9 @@ function probes(entries: number, seed: number): string[] {
   return keys;
 }
 
-/** Lookups per second over the probe keys; every lookup must hit. */
-function lookupRate(keys: string[], get: (key: string) => SourceCheckResult | undefined): number {
+/** Lookups per second in one pass over the probe keys; every lookup must hit. */
+function lookupPass(keys: string[], get: (key: string) => SourceCheckResult | undefined): number {
   let found = 0;
-  for (let i = 0; i < 100_000; i++) found += get(keys[i]!)?.statuses.length ?? 0; // warm-up (JIT)
-  found = 0;
   const start = performance.now();
   for (let i = 0; i < keys.length; i++) found += get(keys[i]!)?.statuses.length ?? 0;
   const seconds = (performance.now() - start) / 1000;
@@ -58,11 +57,8 @@ function lookupRate(keys: string[], get: (key: string) => SourceCheckResult | un
   return keys.length / seconds;
 }
 
-interface Measured { bytesPerEntry: number; lookupsPerSecond: number; putsPerSecond: number; detail: string }
-
-/** Builds, measures and drops one structure; returning only numbers lets the GC take it. */
-function measure<S>(entries: number, create: () => S, put: (s: S, key: string, value: SourceCheckResult) => void,
-  get: (s: S, key: string) => SourceCheckResult | undefined, detail: (s: S) => string): Measured {
+/** Builds a structure with every entry and reports what it retains and how fast it filled. */
+function build<S>(entries: number, create: () => S, put: (s: S, key: string, value: SourceCheckResult) => void) {
   let putSeconds = 0;
   const built = measureRetained(() => {
     const start = performance.now();
@@ -71,42 +67,45 @@ function measure<S>(entries: number, create: () => S, put: (s: S, key: string, v
     putSeconds = (performance.now() - start) / 1000;
     return structure;
   });
-  const lookupsPerSecond = lookupRate(probes(entries, 1), (key) => get(built.value, key));
-  return { bytesPerEntry: built.bytes / entries, lookupsPerSecond, putsPerSecond: entries / putSeconds, detail: detail(built.value) };
+  return { structure: built.value, bytesPerEntry: built.bytes / entries, putsPerSecond: entries / putSeconds };
 }
 
 function measureSize(entries: number): BenchRow[] {
   const label = `ttl-table ${entries / 1_000_000}M`;
   const codec = createAvailabilityCodec({ knownErrors: SENTENCES });
   const now = 1_700_000_000_000;
-  const report = (what: string, m: Measured) => console.log(
-    `   ${label}: ${what} ${m.bytesPerEntry.toFixed(1)} B/entry${m.detail}, ${Math.round(m.lookupsPerSecond).toLocaleString('en-US')} lookups/s, ${Math.round(m.putsPerSecond).toLocaleString('en-US')} puts/s`,
-  );
+  const rate = (n: number) => Math.round(n).toLocaleString('en-US');
 
-  const table = measure(
+  const table = build(
     entries,
     () => new TtlTable<SourceCheckResult>({ name: 'results', ttlMs: TTL_MS, clock: () => now, codec }),
     (t, key, value) => t.put(key, value),
-    (t, key) => t.get(key),
-    (t) => ` (${(t.allocatedBytes / entries).toFixed(1)} in its typed arrays)`,
   );
-  report('table', table);
-  settle();
-  const map = measure(
-    entries,
-    () => new Map<string, SourceCheckResult>(),
-    (m, key, value) => m.set(key, value),
-    (m, key) => m.get(key),
-    () => '',
-  );
-  report('Map', map);
+  console.log(`   ${label}: table ${table.bytesPerEntry.toFixed(1)} B/entry (${(table.structure.allocatedBytes / entries).toFixed(1)} in its typed arrays), ${rate(table.putsPerSecond)} puts/s`);
+  // measured with the table alive: each measurement is a before/after difference, so it only counts the Map
+  const map = build(entries, () => new Map<string, SourceCheckResult>(), (m, key, value) => m.set(key, value));
+  console.log(`   ${label}: Map ${map.bytesPerEntry.toFixed(1)} B/entry, ${rate(map.putsPerSecond)} puts/s`);
+
+  // Interleaved rounds, best of each: on a shared machine the best pass is the one least
+  // disturbed by other processes, and interleaving exposes both sides to the same conditions.
+  const tableGet = (key: string) => table.structure.get(key);
+  const mapGet = (key: string) => map.structure.get(key);
+  lookupPass(probes(entries, 7).slice(0, 200_000), tableGet); // warm-up (JIT)
+  lookupPass(probes(entries, 7).slice(0, 200_000), mapGet);
+  let tableRate = 0;
+  let mapRate = 0;
+  for (let round = 0; round < LOOKUP_ROUNDS; round++) {
+    tableRate = Math.max(tableRate, lookupPass(probes(entries, round + 1), tableGet));
+    mapRate = Math.max(mapRate, lookupPass(probes(entries, round + 1), mapGet));
+  }
+  console.log(`   ${label}: lookups/s best of ${LOOKUP_ROUNDS}: table ${rate(tableRate)}, Map ${rate(mapRate)}`);
   settle();
 
   const baselineLabel = 'Map<string, SourceCheckResult>';
   return [
     { benchmark: label, metric: 'retained bytes/entry', value: table.bytesPerEntry, baseline: map.bytesPerEntry, baselineLabel, target: { on: 'value', atMost: 32 } },
     // get() decodes the stored bytes into a fresh SourceCheckResult; the Map hands back its object
-    { benchmark: label, metric: 'lookups/s (get + decode)', value: table.lookupsPerSecond, baseline: map.lookupsPerSecond, baselineLabel, target: { on: 'value', atLeast: 2_000_000 } },
+    { benchmark: label, metric: 'lookups/s (get + decode)', value: tableRate, baseline: mapRate, baselineLabel, target: { on: 'value', atLeast: 2_000_000 } },
     { benchmark: label, metric: 'puts/s (encode + insert)', value: table.putsPerSecond, baseline: map.putsPerSecond, baselineLabel },
   ];
 }

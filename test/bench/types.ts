@@ -54,6 +54,6 @@ export function evaluate(row: BenchRow): BenchResult {
 
 export function describeTarget(target: BenchTarget | undefined): string {
   if (!target) return '';
-  const bounds = [target.atLeast === undefined ? '' : `≥ ${target.atLeast}`, target.atMost === undefined ? '' : `≤ ${target.atMost}`].filter(Boolean);
+  const bounds = [target.atLeast === undefined ? '' : `≥ ${target.atLeast.toLocaleString('en-US')}`, target.atMost === undefined ? '' : `≤ ${target.atMost.toLocaleString('en-US')}`].filter(Boolean);
   return `${target.on} ${bounds.join(' and ')}`;
 }

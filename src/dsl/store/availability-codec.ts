@@ -165,10 +165,20 @@ export function createAvailabilityCodec(options: AvailabilityCodecOptions = {}):
     const form = first >>> 5;
     if (form === SHORT_FORM) {
       const errorCode = first & 15;
-      const applicationId = String(reader.varint());
-      if (!reader.done) throw new StoreError('STORE_CODEC_DECODE', `availability codec: ${bytes.length - reader.offset} trailing bytes`);
+      // the hot path (a cache hit replays this): ids below 2^21 decoded inline, without the reader
+      let id: number;
+      const b1 = bytes[1];
+      const b2 = bytes[2];
+      const b3 = bytes[3];
+      if (bytes.length === 2 && b1! < 128) id = b1!;
+      else if (bytes.length === 3 && b1! >= 128 && b2! < 128) id = (b1! & 127) | (b2! << 7);
+      else if (bytes.length === 4 && b1! >= 128 && b2! >= 128 && b3! < 128) id = (b1! & 127) | ((b2! & 127) << 7) | (b3! << 14);
+      else {
+        id = reader.varint();
+        if (!reader.done) throw new StoreError('STORE_CODEC_DECODE', `availability codec: ${bytes.length - reader.offset} trailing bytes`);
+      }
       return {
-        statuses: [{ applicationId, status: first & 16 ? 'unavailable' : 'available', error: errorCode === 0 ? '' : knownSentence(errorCode - 1) }],
+        statuses: [{ applicationId: String(id), status: first & 16 ? 'unavailable' : 'available', error: errorCode === 0 ? '' : knownSentence(errorCode - 1) }],
       };
     }
     if (form !== GENERAL_FORM) throw new StoreError('STORE_CODEC_DECODE', `availability codec: unknown format ${form}`);

@@ -22,12 +22,13 @@ export function parseNumericKey(key: string): number {
   return value < NUMERIC_KEY_LIMIT ? value : -1;
 }
 
+// ToUint32 is "modulo 2^32" for any integer, and avoids the floating-point remainder `%` costs.
 export function lowWord(value: number): number {
-  return value % TWO_32;
+  return value >>> 0;
 }
 
 export function highWord(value: number): number {
-  return Math.floor(value / TWO_32);
+  return (value - (value >>> 0)) / TWO_32;
 }
 
 export function joinWords(low: number, high: number): number {

@@ -39,6 +39,15 @@ test('every result round-trips exactly, with and without interned sentences', ()
   }), { numRuns: 500 });
 });
 
+test('short-form ids round-trip at every varint length boundary', () => {
+  for (const id of [0, 1, 127, 128, 16_383, 16_384, 2_097_151, 2_097_152, 268_435_455, 268_435_456, 2 ** 32, Number.MAX_SAFE_INTEGER]) {
+    for (const status of ['available', 'unavailable'] as const) {
+      const result: SourceCheckResult = { statuses: [{ applicationId: String(id), status, error: status === 'available' ? '' : SENTENCES[0]! }] };
+      assert.equal(codec.decode(codec.encode(result)), result, `${id} ${status}`);
+    }
+  }
+});
+
 test('a typical one-application result costs a handful of bytes', () => {
   const size = (statuses: SourceCheckResult['statuses'], c = codec) => c.encode({ statuses }).length;
   assert.is(size([{ applicationId: '501234', status: 'available', error: '' }]), 4, 'short form: one byte + the id');
