@@ -38,6 +38,12 @@ function required(name: string, value: string | undefined): string {
  *   await aws.check('arn:aws:iam::123456789012:role/app', AbortSignal.timeout(5000)); // { kind: 'available' }
  */
 export function createAwsChecker(options: AwsCheckerOptions): Checker {
+  // Validated here because STS would answer a bad one with ValidationError, which the classifier
+  // must be able to read as "the customer's ARN is invalid", never as our own misconfiguration.
+  const roleSessionName = options.roleSessionName ?? 'availability-check';
+  if (!/^[\w+=,.@-]{2,64}$/.test(roleSessionName)) throw new TypeError(`AWS checker: roleSessionName ${JSON.stringify(roleSessionName)} is not valid for STS (2-64 of [\\w+=,.@-])`);
+  if (options.externalId !== undefined && !/^[\w+=,.@:/-]{2,1224}$/.test(options.externalId)) throw new TypeError('AWS checker: externalId is not valid for STS (2-1224 of [\\w+=,.@:/-])');
+
   const client = new STSClient({
     region: required('region', options.region),
     credentials: {
@@ -51,8 +57,6 @@ export function createAwsChecker(options: AwsCheckerOptions): Checker {
     // 'legacy' makes no environment probes ('auto' may ask IMDS for the region).
     defaultsMode: 'legacy',
   });
-  const roleSessionName = options.roleSessionName ?? 'availability-check';
-
   return {
     provider: 'aws',
     async check(roleArn: string, signal: AbortSignal): Promise<CheckOutcome> {

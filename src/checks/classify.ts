@@ -70,7 +70,8 @@ function parseRetryAfter(value: string | null | undefined): number | undefined {
 // STS AssumeRole error codes (Query protocol; the SDK puts the code in `name`).
 // A missing role and a trust policy that does not name us both come back as AccessDenied.
 const AWS_DENIED = new Set(['AccessDenied', 'AccessDeniedException']);
-const AWS_INVALID = new Set(['InvalidParameterValue', 'ValidationError', 'MalformedPolicyDocument']);
+// Our own parameters (session name, external id, duration) are validated up front, so these can only be the ARN.
+const AWS_INVALID = new Set(['InvalidParameterValue', 'ValidationError']);
 const AWS_THROTTLE = new Set(['Throttling', 'ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded', 'SlowDown']);
 // Problems with OUR credentials or account: every customer would fail the same way.
 const AWS_OURS = new Set(['InvalidClientTokenId', 'SignatureDoesNotMatch', 'ExpiredToken', 'ExpiredTokenException',

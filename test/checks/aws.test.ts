@@ -91,6 +91,9 @@ test('nothing listening → transient network error', async () => {
 test('rejects missing options with a clear error', () => {
   assert.throws(() => createAwsChecker({ region: '', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }), /region is required/);
   assert.throws(() => createAwsChecker({ region: 'us-east-1', credentials: { accessKeyId: '', secretAccessKey: 'b' } }), /accessKeyId is required/);
+  const credentials = { accessKeyId: 'a', secretAccessKey: 'b' };
+  assert.throws(() => createAwsChecker({ region: 'us-east-1', credentials, roleSessionName: 'has space' }), /roleSessionName "has space" is not valid/);
+  assert.throws(() => createAwsChecker({ region: 'us-east-1', credentials, externalId: 'x' }), /externalId is not valid/);
 });
 
 test('no SDK connected anywhere but 127.0.0.1 (no real cloud, no metadata server)', () => {

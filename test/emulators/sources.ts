@@ -28,11 +28,12 @@ export interface SourcesEmulator extends RunningServer {
   /** the next `count` requests fail with `status` (default 500) before any other rule */
   failNext(count: number, status?: number): void;
   calls: Behaviour['calls'];
-  /** every request's path and headers, for header-forwarding assertions */
+  /** the last 1000 requests' paths and headers, for header-forwarding assertions */
   requests: { path: string; headers: http.IncomingHttpHeaders }[];
   behaviour: Behaviour;
 }
 
+const MAX_LOGGED_REQUESTS = 1000;
 const AUTH_PATH = /^\/api\/sources\/v3\.1\/sources\/([^/]+)\/authentications\/?$/;
 
 function errors(res: http.ServerResponse, status: number, detail: string): void {
@@ -62,6 +63,7 @@ export async function startSourcesEmulator(options: BehaviourOptions = {}): Prom
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     requests.push({ path: `${url.pathname}${url.search}`, headers: req.headers });
+    if (requests.length > MAX_LOGGED_REQUESTS) requests.shift(); // a long `make run` must not grow without bound
     const match = AUTH_PATH.exec(url.pathname);
     if (req.method !== 'GET' || !match) return errors(res, 404, 'Route not found');
     if (failures.count > 0) {
