@@ -303,6 +303,25 @@ test('a value too large for the table is refused and leaves the entry as it was'
   assert.is(table.get('1'), 'y'.repeat(60_000), 'values past the scratch buffer size read back whole');
 });
 
+test('stress: 60k random puts and deletes over 5k ids agree with a Map (index growth, back-shifts, wrap-around)', () => {
+  const { table } = setup(1_000_000);
+  const reference = new Map<string, number>();
+  let seed = 12345;
+  const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+  for (let op = 0; op < 60_000; op++) {
+    const key = String(next() % 5000);
+    if (next() % 3 === 0) {
+      assert.is(table.delete(key) !== undefined, reference.delete(key), `delete ${key}`);
+    } else {
+      table.put(key, op);
+      reference.set(key, op);
+    }
+    if (op % 5000 === 0) for (const [k, v] of reference) assert.is(table.get(k), v);
+  }
+  assert.is(table.size, reference.size);
+  for (let k = 0; k < 5000; k++) assert.is(table.get(String(k)), reference.get(String(k)));
+});
+
 test('bad options, keys, records and clocks fail with a clear error', () => {
   const ok = { name: 't', ttlMs: 10, clock: () => 0, codec: jsonCodec };
   expectCode(() => new TtlTable({ ...ok, name: '' }), 'STORE_INVALID_OPTIONS');
