@@ -104,7 +104,8 @@ export function createIngress(options: IngressOptions): Ingress {
     if (req.method === 'POST') {
       const match = routes.match(req.url ?? '');
       if (match) {
-        void routes.handle(match.route, req, res, match.sourceIdSegment);
+        // handle() answers every outcome itself; this catch only guards against a throwing logger.
+        routes.handle(match.route, req, res, match.sourceIdSegment).catch(() => res.destroy());
         return;
       }
     }

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ContractError } from '../../src/contract/errors.ts';
@@ -94,6 +95,24 @@ test('record headers round-trip and leave out empty values', () => {
   assert.equal(headers.map((h) => Object.keys(h)[0]), ['x-rh-identity', 'x-rh-sources-org-id']);
   assert.equal(identityFromRecordHeaders(headers), identity);
   rejects(() => identityRecordHeaders({ xRhIdentity: 'x', orgId: '', accountNumber: '' }, 'STATUS_MESSAGE_INVALID'), 'STATUS_MESSAGE_INVALID', 500);
+});
+
+test('property: any header value either decodes or fails with a ContractError, never anything else', () => {
+  const headerArb = fc.oneof(
+    fc.string(),
+    fc.json().map(b64),
+    fc.jsonValue().map((identity) => b64(JSON.stringify({ identity }))),
+    fc.record({ org_id: fc.jsonValue(), account_number: fc.jsonValue() }, { requiredKeys: [] }).map((identity) => b64(JSON.stringify({ identity }))),
+  );
+  fc.assert(fc.property(headerArb, (header) => {
+    try {
+      const decoded = decodeIdentityHeader(header);
+      assert.ok(decoded.orgId !== '' || decoded.accountNumber !== '');
+    } catch (err) {
+      assert.instance(err, ContractError);
+      assert.ok([400, 401].includes((err as ContractError).status));
+    }
+  }), { numRuns: 500 });
 });
 
 test.run();

@@ -1,5 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import fc from 'fast-check';
 import request from 'supertest';
 import type { RequestListener } from 'node:http';
 import { createIngress, createIngressApp, type IngressLimits, type IngressOptions } from '../../src/ingress/app.ts';
@@ -238,6 +239,34 @@ for (const [entry, build] of ENTRY_POINTS) {
     assert.is(doc.status, 200);
     assert.is(doc.body.openapi, '3.1.0');
     assert.ok(doc.body.paths['/api/provisioning/v1/availability_status/sources/{source_id}/recheck'].post);
+  });
+
+  test('property: any header and body mix gets 202 or a 4xx JSON error, and publishes only on 202', async () => {
+    const identityArb = fc.oneof(
+      fc.constant(SYSTEM_IDENTITY),
+      fc.string().map((s) => Buffer.from(s).toString('base64')),
+      fc.json().map((j) => Buffer.from(j).toString('base64')),
+      fc.record({ org_id: fc.oneof(fc.string({ maxLength: 5 }), fc.integer(), fc.constant(undefined)) })
+        .map((identity) => Buffer.from(JSON.stringify({ identity })).toString('base64')),
+      fc.string({ maxLength: 30 }).filter((s) => /^[\x21-\x7e]*$/.test(s)),
+    );
+    const bodyArb = fc.oneof(
+      fc.json(),
+      fc.record({ source_id: fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null)) }).map((b) => JSON.stringify(b)),
+      fc.string({ maxLength: 60 }),
+    );
+    const typeArb = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/json; charset=latin1');
+    await fc.assert(fc.asyncProperty(identityArb, bodyArb, typeArb, async (identity, body, type) => {
+      const { app, published } = harness();
+      const res = await request(app).post(PATH).set('x-rh-identity', identity).set('Content-Type', type).send(body);
+      if (res.status === 202) {
+        assert.is(published.length, 1);
+      } else {
+        assert.ok(res.status >= 400 && res.status < 500, `status ${res.status} for ${body}`);
+        assert.is(res.body.errors[0].status, String(res.status));
+        assert.is(published.length, 0);
+      }
+    }), { numRuns: 150 });
   });
 
   test.run();
