@@ -18,6 +18,7 @@ export {
   JSON_CONTENT_TYPE,
   RESOURCE_TYPES,
   STATUS_VALUES,
+  decodeStatusMessage,
   encodeStatusMessage,
   validateStatusMessage,
 } from './status-message.ts';

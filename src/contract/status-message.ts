@@ -3,7 +3,7 @@
 // violation it finds (the contract tests and the worker's own checks use it).
 import type { ApplicationStatus, RequestIdentity } from '../domain/types.ts';
 import { ContractError } from './errors.ts';
-import { ACCOUNT_NUMBER_HEADER, decodeIdentityHeader, IDENTITY_HEADER, identityRecordHeaders, ORG_ID_HEADER } from './identity.ts';
+import { ACCOUNT_NUMBER_HEADER, decodeIdentityHeader, IDENTITY_HEADER, identityFromRecordHeaders, identityRecordHeaders, ORG_ID_HEADER } from './identity.ts';
 import { asText, headerEntries, type IncomingRecord, type KafkaRecord } from './record.ts';
 
 export const EVENT_TYPE_HEADER = 'event_type';
@@ -131,4 +131,24 @@ export function validateStatusMessage(message: IncomingRecord): string[] {
   checkHeaders(message, problems);
   checkValue(message, problems);
   return problems;
+}
+
+/**
+ * Reads one of our status messages back (tests, replay tools): validates it against §3 and
+ * returns the identity and the verdict. Throws ContractError STATUS_MESSAGE_INVALID listing every
+ * problem, or when the message is valid for Sources but not one we send (another resource type
+ * or status).
+ * @example const { status } = decodeStatusMessage(consumedMessage)
+ */
+export function decodeStatusMessage(message: IncomingRecord): { identity: RequestIdentity; status: ApplicationStatus } {
+  const problems = validateStatusMessage(message);
+  if (problems.length > 0) throw new ContractError('STATUS_MESSAGE_INVALID', `invalid status message: ${problems.join('; ')}`);
+  const value = JSON.parse(asText(message.value)!) as { resource_type: string; resource_id: string; status: string; error?: string };
+  if (value.resource_type !== 'Application' || (value.status !== 'available' && value.status !== 'unavailable')) {
+    throw new ContractError('STATUS_MESSAGE_INVALID', `not an application verdict: ${value.resource_type} ${JSON.stringify(value.status)}`);
+  }
+  return {
+    identity: identityFromRecordHeaders(message.headers),
+    status: { applicationId: value.resource_id, status: value.status, error: value.error ?? '' },
+  };
 }

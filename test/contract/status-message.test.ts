@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ContractError } from '../../src/contract/errors.ts';
 import type { IncomingRecord, KafkaRecord } from '../../src/contract/record.ts';
-import { encodeStatusMessage, validateStatusMessage } from '../../src/contract/status-message.ts';
+import { decodeStatusMessage, encodeStatusMessage, validateStatusMessage } from '../../src/contract/status-message.ts';
 
 // base64 of {"identity":{"account_number":"0001","org_id":"000001","internal":{"org_id":""},"type":"System"},"entitlements":null}
 const XRH = 'eyJpZGVudGl0eSI6eyJhY2NvdW50X251bWJlciI6IjAwMDEiLCJvcmdfaWQiOiIwMDAwMDEiLCJpbnRlcm5hbCI6eyJvcmdfaWQiOiIifSwidHlwZSI6IlN5c3RlbSJ9LCJlbnRpdGxlbWVudHMiOm51bGx9';
@@ -109,5 +109,13 @@ for (const [name, record, problem] of cases) {
     assert.ok(problems.some((p) => problem.test(p)), `expected ${problem} in ${JSON.stringify(problems)}`);
   });
 }
+
+test('decodeStatusMessage reads our messages back and refuses others', () => {
+  const status = { applicationId: '501', status: 'unavailable' as const, error: 'Access denied.' };
+  assert.equal(decodeStatusMessage(encodeStatusMessage(IDENTITY, status)), { identity: IDENTITY, status });
+  assert.throws(() => decodeStatusMessage(withValue('{"resource_type":"Application","resource_id":"501","status":"bogus"}')), /invalid status message: status must be one of/);
+  assert.throws(() => decodeStatusMessage(withValue('{"resource_type":"Source","resource_id":"501","status":"available","error":""}')), /not an application verdict/);
+  assert.throws(() => decodeStatusMessage(withValue('{"resource_type":"Application","resource_id":"501","status":"in_progress","error":""}')), /not an application verdict/);
+});
 
 test.run();
