@@ -5,6 +5,12 @@
 // emulator speaks JSON over HTTP. Auth: an explicit JWT client from our service-account key. The
 // Resource Manager client marks it `useJWTAccessWithScope`, so it signs its own bearer tokens:
 // no token endpoint, and never the metadata server that application-default discovery would try.
+//
+// Cancellation: the REST transport takes no AbortSignal and ignores its own deadline, but every
+// request goes through the auth client's fetch. The check's signal rides along in an
+// AsyncLocalStorage and that fetch adds it, so an aborted check really ends its HTTP request
+// (and the concurrency bound of the limiter holds).
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { ProjectsClient } from '@google-cloud/resource-manager';
 import { JWT } from 'google-auth-library';
 import { AVAILABLE, classifyError } from './classify.ts';
@@ -19,11 +25,6 @@ export interface GcpCheckerOptions {
   port?: number;
   /** 'http' only for a local emulator; default 'https' */
   protocol?: 'http' | 'https';
-  /**
-   * The SDK call's own deadline in ms; default 10 000. The REST client takes no AbortSignal, so
-   * an aborted check returns at once but its HTTP request lives until this deadline.
-   */
-  requestTimeoutMs?: number;
 }
 
 // A project id (6–30 chars: lowercase letter first, then letters, digits, hyphens; no trailing
@@ -36,6 +37,22 @@ export function assertProjectId(value: string): void {
 }
 
 const READ_ONLY_SCOPE = 'https://www.googleapis.com/auth/cloud-platform.read-only';
+
+const checkSignal = new AsyncLocalStorage<AbortSignal>();
+
+/** A JWT client whose requests also end when the current check's signal aborts. */
+function checkScopedJwt(options: ConstructorParameters<typeof JWT>[0]): JWT {
+  const client = new JWT(options);
+  const fetchWithAuth = client.fetch.bind(client) as (input: unknown, init?: Record<string, unknown>) => ReturnType<JWT['fetch']>;
+  const scoped = (input: unknown, init?: Record<string, unknown>) => {
+    const signal = checkSignal.getStore();
+    if (!signal) return fetchWithAuth(input, init);
+    const own = init?.signal instanceof AbortSignal ? init.signal : undefined;
+    return fetchWithAuth(input, { ...init, signal: own ? AbortSignal.any([own, signal]) : signal });
+  };
+  client.fetch = scoped as JWT['fetch'];
+  return client;
+}
 
 /** `call`, or the signal's reason as soon as it aborts, whichever comes first. */
 async function untilAborted<T>(call: Promise<T>, signal: AbortSignal): Promise<T> {
@@ -64,19 +81,18 @@ export function createGcpChecker(options: GcpCheckerOptions): Checker {
   if (options.protocol !== undefined && options.protocol !== 'http' && options.protocol !== 'https') {
     throw new TypeError(`GCP checker: protocol must be 'http' or 'https', got ${String(options.protocol)}`);
   }
-  const authClient = new JWT({ email, key, ...(keyId ? { keyId } : {}), scopes: [READ_ONLY_SCOPE] });
-  const timeoutMs = options.requestTimeoutMs ?? 10_000;
+  const authClient = checkScopedJwt({ email, key, ...(keyId ? { keyId } : {}), scopes: [READ_ONLY_SCOPE] });
   const client = new ProjectsClient({
     fallback: true,
     authClient,
     ...(options.apiEndpoint ? { apiEndpoint: options.apiEndpoint } : {}),
     ...(options.port ? { port: options.port } : {}),
     ...(options.protocol ? { protocol: options.protocol } : {}),
-    // One attempt (we retry ourselves, through the rate limiter) with our deadline.
+    // One attempt: we retry ourselves, through the rate limiter.
     clientConfig: {
       interfaces: {
         'google.cloud.resourcemanager.v3.Projects': {
-          methods: { GetProject: { timeout_millis: timeoutMs, retry_codes_name: 'non_idempotent', retry_params_name: 'default' } },
+          methods: { GetProject: { retry_codes_name: 'non_idempotent', retry_params_name: 'default' } },
         },
       },
     },
@@ -87,7 +103,7 @@ export function createGcpChecker(options: GcpCheckerOptions): Checker {
     async check(projectId: string, signal: AbortSignal): Promise<CheckOutcome> {
       try {
         assertProjectId(projectId);
-        await untilAborted(client.getProject({ name: `projects/${projectId}` }), signal);
+        await checkSignal.run(signal, () => untilAborted(client.getProject({ name: `projects/${projectId}` }), signal));
         return AVAILABLE;
       } catch (err) {
         return classifyError('gcp', projectId, err);

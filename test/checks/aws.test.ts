@@ -5,6 +5,7 @@ import { createAwsChecker } from '../../src/checks/aws.ts';
 import type { Checker } from '../../src/checks/types.ts';
 import { startStsEmulator, type StsEmulator } from '../emulators/sts.ts';
 import { installLoopbackGuard } from '../emulators/loopback-only.ts';
+import { waitFor } from '../emulators/wait-for.ts';
 
 const ARN = 'arn:aws:iam::123456789012:role/provisioning';
 const guard = installLoopbackGuard();
@@ -61,6 +62,7 @@ test('slow: the signal aborts the call → transient timeout', async ({ sts, aws
   const started = Date.now();
   assert.equal(await check(aws, ARN, 100), { kind: 'transient', reason: 'timeout', throttled: false });
   assert.ok(Date.now() - started < 900, 'returned at the deadline, not when the server answered');
+  await waitFor(() => sts.abandoned.count === 1, 'the SDK closed the request it gave up on');
 });
 
 test('an invalid ARN is unavailable without any call', async ({ sts, aws }) => {

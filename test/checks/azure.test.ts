@@ -6,6 +6,7 @@ import { createAzureChecker, type AzureCheckerOptions } from '../../src/checks/a
 import type { Checker } from '../../src/checks/types.ts';
 import { startAzureEmulator, type AzureEmulator } from '../emulators/azure.ts';
 import { installLoopbackGuard } from '../emulators/loopback-only.ts';
+import { waitFor } from '../emulators/wait-for.ts';
 
 const SUB = '3f2504e0-4f89-11d3-9a0c-0305e82c3301';
 const guard = installLoopbackGuard();
@@ -60,6 +61,7 @@ test('slow → transient timeout at the deadline', async ({ az, azure }) => {
   const started = Date.now();
   assert.equal(await check(azure, SUB, 150), { kind: 'transient', reason: 'timeout', throttled: false });
   assert.ok(Date.now() - started < 900);
+  await waitFor(() => az.abandoned.count === 1, 'the SDK closed the request it gave up on');
 });
 
 test('an invalid subscription id is unavailable without any call', async ({ az, azure }) => {

@@ -7,6 +7,7 @@ import { createGcpChecker, type GcpCheckerOptions } from '../../src/checks/gcp.t
 import type { Checker } from '../../src/checks/types.ts';
 import { startGcpEmulator, type GcpEmulator } from '../emulators/gcp.ts';
 import { installLoopbackGuard } from '../emulators/loopback-only.ts';
+import { waitFor } from '../emulators/wait-for.ts';
 
 const PROJECT = 'customer-project-42';
 const guard = installLoopbackGuard();
@@ -60,6 +61,7 @@ test('slow → transient timeout at the deadline', async ({ g, gcp }) => {
   const started = Date.now();
   assert.equal(await check(gcp, PROJECT, 150), { kind: 'transient', reason: 'timeout', throttled: false });
   assert.ok(Date.now() - started < 900);
+  await waitFor(() => g.abandoned.count === 1, 'the SDK closed the request it gave up on');
 });
 
 test('an invalid project id is unavailable without any call', async ({ g, gcp }) => {

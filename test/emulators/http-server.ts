@@ -8,6 +8,8 @@ export type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => P
 export interface RunningServer {
   url: string;
   port: number;
+  /** requests the client gave up on (closed) before the response was complete: proof of real cancellation */
+  abandoned: { count: number };
   stop(): Promise<void>;
 }
 
@@ -18,7 +20,9 @@ export interface ServerOptions {
 }
 
 export async function startServer(handler: Handler, options: ServerOptions = {}): Promise<RunningServer> {
+  const abandoned = { count: 0 };
   const listener: http.RequestListener = (req, res) => {
+    res.on('close', () => { if (!res.writableFinished) abandoned.count++; });
     Promise.resolve(handler(req, res)).catch((err: unknown) => {
       // An emulator bug must show up as a 500 with the message, never as a hung request.
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
@@ -34,6 +38,7 @@ export async function startServer(handler: Handler, options: ServerOptions = {})
   return {
     url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
+    abandoned,
     stop: () => new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();
