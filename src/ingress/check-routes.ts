@@ -134,6 +134,8 @@ export function createCheckRoutes(options: CheckRoutesOptions): CheckRoutes {
       } catch (err) {
         const error = toHttpError(err);
         if (error.status === 500) logger.error({ err, requestId }, 'unexpected error in the ingress');
+        // A throttled caller is expected behaviour, and one line per 429 would flood the warnings.
+        else if (error.status === 429) logger.info({ status: 429, requestId }, 'check request throttled');
         else if (error.status < 500) logger.warn({ status: error.status, detail: error.message, requestId }, 'check request refused');
         if (!res.headersSent) writeError(res, error);
         else res.destroy();

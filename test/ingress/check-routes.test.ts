@@ -1,6 +1,10 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import request from 'supertest';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CHECK_PATH, createCheckRoutes } from '../../src/ingress/check-routes.ts';
+import { CHECK_PATH, createCheckRoutes, type IngressLogger } from '../../src/ingress/check-routes.ts';
 
 const routes = createCheckRoutes({
   publish: async () => {},
@@ -22,6 +26,34 @@ test('match: anything else is not ours', () => {
   for (const url of ['/', `${CHECK_PATH}x`, `${CHECK_PATH}/42`, `${CHECK_PATH}/42/recheck/extra`, `${CHECK_PATH}//recheck`, '/api/provisioning/v1/availability_status/openapi.json']) {
     assert.is(routes.match(url), undefined, url);
   }
+});
+
+test('a pino logger plugs in and gets one line per outcome, with the request id', async () => {
+  const lines: Array<Record<string, unknown>> = [];
+  const sink = new Writable({ write(chunk, _enc, done) { lines.push(JSON.parse(String(chunk))); done(); } });
+  const logger: IngressLogger = pino({ level: 'info' }, sink);
+  const logged = createCheckRoutes({
+    publish: async () => {},
+    limits: { bodyLimitBytes: 1024, orgRatePerSec: 1, orgBurst: 1, publishTimeoutMs: 100 },
+    logger,
+    newRequestId: () => 'rid-7',
+  });
+  const server = (req: IncomingMessage, res: ServerResponse) => {
+    const match = logged.match(req.url ?? '');
+    if (match) void logged.handle(match.route, req, res, match.sourceIdSegment);
+  };
+  const identity = Buffer.from('{"identity":{"org_id":"9"}}').toString('base64');
+  assert.is((await request(server).post(CHECK_PATH).set('x-rh-identity', identity).send({ source_id: '3' })).status, 202);
+  assert.is((await request(server).post(CHECK_PATH).set('x-rh-identity', identity).send({ source_id: '3' })).status, 429);
+  assert.is((await request(server).post(CHECK_PATH).send({ source_id: '3' })).status, 401);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(lines.map((l) => [l.level, l.msg, l.requestId]), [
+    [30, 'check request queued', 'rid-7'],
+    [30, 'check request throttled', 'rid-7'],
+    [40, 'check request refused', 'rid-7'],
+  ]);
+  assert.is(lines[0]!.sourceId, '3');
+  assert.is(lines[0]!.orgId, '9');
 });
 
 test.run();
