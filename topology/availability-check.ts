@@ -57,11 +57,10 @@ function readRequest(value: CheckRequestValue, headers: Headers): CheckRequest {
 async function checkSource(services: AvailabilityServices, request: CheckRequest, signal: AbortSignal): Promise<SourceVerdict> {
   const applications = await services.findApplications(request, signal);
   if (applications === undefined || applications.length === 0) return { sourceId: request.sourceId, statuses: [] };
-  const outcomes = await Promise.all(applications.map((app) => services.checkApplication(app, signal)));
-  const statuses: ApplicationStatus[] = [];
-  for (const [i, outcome] of outcomes.entries()) {
-    if (outcome.kind === 'transient') throw new TransientCheckError(request.sourceId, outcome.reason);
-    statuses.push({ applicationId: applications[i]!.applicationId, status: outcome.kind, error: outcome.kind === 'unavailable' ? outcome.error : '' });
+  const { statuses, transient } = await services.checkApplications(applications, signal);
+  // All or nothing: a partial answer in the table would replay as if it were the whole source.
+  if (transient.length > 0) {
+    throw new TransientCheckError(request.sourceId, transient.map((t) => `application ${t.applicationId} (${t.provider}): ${t.reason}`).join('; '));
   }
   return { sourceId: request.sourceId, statuses };
 }
@@ -94,7 +93,8 @@ export function buildAvailabilityTopology(options: AvailabilityTopologyOptions):
     .mapAsync('check-source', (request, ctx) => checkSource(services, request, ctx.signal), {
       concurrency: options.concurrency,
       timeoutMs: options.sourceTimeoutMs,
-      retry: options.retry,
+      // errors that say they are not transient (Sources refused our identity) go straight to the dead letters
+      retry: { retryable: (error) => (error as { transient?: boolean }).transient !== false, ...options.retry },
       coalesceByKey: true,
       deadLetter: deadLetters,
     })

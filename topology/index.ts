@@ -34,7 +34,7 @@ export const TOPOLOGIES: readonly TopologyEntry[] = Object.freeze([
       retry: {},
       services: {
         findApplications: async () => notRunnable('availability-check'),
-        checkApplication: async () => notRunnable('availability-check'),
+        checkApplications: async () => notRunnable('availability-check'),
       },
     }),
   },

@@ -1,7 +1,7 @@
 // What the availability-check topology needs from the outside world. The topology is pure
 // structure; these two calls are its only I/O, so tests and `make run` can wire emulators and
 // production wires the real Sources client and cloud checkers (src/worker/wire-services.ts).
-import type { CheckOutcome } from '../checks/index.ts';
+import type { ApplicationChecks } from '../checks/index.ts';
 import type { ApplicationAuthentication, CheckRequest } from '../domain/types.ts';
 
 export interface AvailabilityServices {
@@ -11,13 +11,17 @@ export interface AvailabilityServices {
    * timeout): the check step retries it.
    */
   findApplications(request: CheckRequest, signal: AbortSignal): Promise<ApplicationAuthentication[] | undefined>;
-  /** One application's cloud check, rate limited and retried on transient outcomes. */
-  checkApplication(application: ApplicationAuthentication, signal: AbortSignal): Promise<CheckOutcome>;
+  /**
+   * The cloud checks of a source's applications (one call per distinct account), rate limited and
+   * retried; definitive statuses apart from the applications still without an answer.
+   */
+  checkApplications(applications: readonly ApplicationAuthentication[], signal: AbortSignal): Promise<ApplicationChecks>;
 }
 
 /** A check that could not reach a definitive answer; the step's retry policy takes it from here. */
 export class TransientCheckError extends Error {
   readonly code = 'CHECK_TRANSIENT';
+  readonly transient = true;
   constructor(readonly sourceId: string, readonly reason: string) {
     super(`source ${sourceId}: no definitive answer yet (${reason})`);
     this.name = 'TransientCheckError';

@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { TopologyTestDriver } from '../../src/index.ts';
 import { DEFAULT_TOPICS, encodeCheckRequest, validateStatusMessage } from '../../src/contract/index.ts';
-import type { CheckOutcome } from '../../src/checks/index.ts';
+import { toApplicationStatus, type ApplicationChecks, type CheckOutcome } from '../../src/checks/index.ts';
 import type { ApplicationAuthentication, CheckRequest } from '../../src/domain/types.ts';
 import { buildAvailabilityTopology } from '../../topology/availability-check.ts';
 
@@ -33,10 +33,17 @@ function setup(ttlMs = 60_000) {
         await Promise.resolve(); // no real timers: the driver's clock jumps over backoffs
         return fakes.applications.get(request.sourceId);
       },
-      checkApplication: async (app) => {
-        fakes.checks.push(app.accountRef);
-        const queue = fakes.outcomes.get(app.accountRef) ?? [];
-        return queue.length > 1 ? queue.shift()! : queue[0] ?? { kind: 'available' };
+      checkApplications: async (apps) => {
+        const result: ApplicationChecks = { statuses: [], transient: [] };
+        for (const app of apps) {
+          fakes.checks.push(app.accountRef);
+          const queue = fakes.outcomes.get(app.accountRef) ?? [];
+          const outcome = queue.length > 1 ? queue.shift()! : queue[0] ?? { kind: 'available' };
+          const status = toApplicationStatus(app.applicationId, outcome);
+          if (status) result.statuses.push(status);
+          else if (outcome.kind === 'transient') result.transient.push({ applicationId: app.applicationId, provider: app.provider, reason: outcome.reason, throttled: outcome.throttled });
+        }
+        return result;
       },
     },
   });
