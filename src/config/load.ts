@@ -50,9 +50,6 @@ function crossChecks(env: Record<string, string | number>, problems: ConfigProbl
   };
   allOrNone(['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']);
   allOrNone(['AZURE_TENANT_ID', 'AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET']);
-  if (set('GCP_CREDENTIALS_FILE') && set('GCP_ACCESS_TOKEN')) {
-    problems.push({ variable: 'GCP_ACCESS_TOKEN', message: 'GCP_ACCESS_TOKEN and GCP_CREDENTIALS_FILE are alternatives: set one' });
-  }
   const topicVars = ['TOPIC_REQUESTS', 'TOPIC_PRIORITY', 'TOPIC_STATUS', 'TOPIC_DEAD_LETTER'];
   const seen = new Map<unknown, string>();
   for (const name of topicVars) {
@@ -107,7 +104,6 @@ function build(env: Record<string, string | number>): Config {
     gcp: {
       projectEndpoint: gcpEndpoint === undefined ? undefined : parseGcpEndpoint(gcpEndpoint),
       credentialsFile: optional('GCP_CREDENTIALS_FILE'),
-      accessToken: optional('GCP_ACCESS_TOKEN'),
     },
   };
 }
@@ -154,6 +150,5 @@ export function redactConfig(config: Config): unknown {
     ...config,
     aws: { ...config.aws, accessKeyId: redact(config.aws.accessKeyId), secretAccessKey: redact(config.aws.secretAccessKey) },
     azure: { ...config.azure, clientSecret: redact(config.azure.clientSecret) },
-    gcp: { ...config.gcp, accessToken: redact(config.gcp.accessToken) },
   };
 }

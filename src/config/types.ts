@@ -44,5 +44,5 @@ export interface Config {
     armEndpoint: string | undefined;
     caFile: string | undefined;
   };
-  gcp: { projectEndpoint: GcpEndpoint | undefined; credentialsFile: string | undefined; accessToken: string | undefined };
+  gcp: { projectEndpoint: GcpEndpoint | undefined; credentialsFile: string | undefined };
 }

@@ -97,5 +97,4 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
     schema: { type: 'string', format: 'gcp-endpoint' }, expects: 'host:port or an http:// or https:// URL',
   },
   file('GCP_CREDENTIALS_FILE', 'service account key JSON of our GCP identity'),
-  text('GCP_ACCESS_TOKEN', undefined, 'static OAuth access token instead of GCP_CREDENTIALS_FILE (emulators)', { secret: true }),
 ];

@@ -95,14 +95,14 @@ test('every bad variable is reported at once', () => {
 test('secrets are never echoed', () => {
   // A secret value in a non-secret variable is still echoed there, but a secret variable never is.
   const secret = 'sup3r-s3cret-value';
-  const error = problemsOf({ AWS_SECRET_ACCESS_KEY: secret, AZURE_CLIENT_SECRET: secret, GCP_ACCESS_TOKEN: secret, GCP_CREDENTIALS_FILE: '/nonexistent' });
+  const error = problemsOf({ AWS_SECRET_ACCESS_KEY: secret, AZURE_CLIENT_SECRET: secret, GCP_CREDENTIALS_FILE: '/nonexistent' });
   assert.not.match(error.message, secret);
   assert.match(error.message, /AWS_ACCESS_KEY_ID must be set together with AWS_SECRET_ACCESS_KEY/);
   assert.match(error.message, /AZURE_TENANT_ID, AZURE_CLIENT_ID must be set together with AZURE_CLIENT_SECRET/);
   const long = problemsOf({ AWS_ACCESS_KEY_ID: 'x'.repeat(5000), AWS_SECRET_ACCESS_KEY: secret });
   assert.match(long.message, /AWS_ACCESS_KEY_ID must be a non-empty string of at most 4096 characters$/m);
   assert.not.match(long.message, 'xxxx');
-  assert.equal([...SECRET_VARIABLES].sort(), ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AZURE_CLIENT_SECRET', 'GCP_ACCESS_TOKEN']);
+  assert.equal([...SECRET_VARIABLES].sort(), ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AZURE_CLIENT_SECRET']);
 });
 
 test('redactConfig hides every secret', () => {
@@ -112,20 +112,15 @@ test('redactConfig hides every secret', () => {
   const config = loadConfig({
     AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'aws-secret',
     AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c', AZURE_CLIENT_SECRET: 'azure-secret', AZURE_CA_FILE: caFile,
-    GCP_ACCESS_TOKEN: 'gcp-token',
   });
   assert.is(config.azure.clientSecret, 'azure-secret');
   assert.is(config.azure.caFile, caFile);
   const shown = JSON.stringify(redactConfig(config));
-  for (const secret of ['AKIAEXAMPLE', 'aws-secret', 'azure-secret', 'gcp-token']) assert.not.match(shown, secret);
+  for (const secret of ['AKIAEXAMPLE', 'aws-secret', 'azure-secret']) assert.not.match(shown, secret);
   assert.match(shown, /<redacted>/);
 });
 
-test('cross-variable rules: GCP credential alternatives, distinct topics', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'config-'));
-  const keyFile = path.join(dir, 'key.json');
-  writeFileSync(keyFile, '{}');
-  assert.match(problemsOf({ GCP_CREDENTIALS_FILE: keyFile, GCP_ACCESS_TOKEN: 't' }).message, /alternatives/);
+test('cross-variable rules: distinct topics', () => {
   const error = problemsOf({ TOPIC_PRIORITY: 'platform.provisioning.internal.availability-check' });
   assert.equal(error.problems.map((p) => p.variable), ['TOPIC_PRIORITY']);
   assert.match(error.message, /TOPIC_PRIORITY must differ from TOPIC_REQUESTS/);
