@@ -4,9 +4,13 @@
 //   availability-check topology describe|mermaid|dot|svg|list|write-diagrams [NAME] [--out FILE]
 import { topologyCommand } from './cli/topology-command.ts';
 
+// The AWS SDK warns at every start that its 2027 releases will need Node 22; we pin the SDK and
+// run on Node 20, so the warning says nothing an operator can act on. Set it to "false" to see it.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const USAGE = `usage: availability-check <command>
   serve [--role all|ingress|worker]   run the service; configuration from environment variables
-  demo                                the whole flow on the embedded runtime with local cloud emulators
+  demo [--once]                       the whole flow on the embedded runtime with local cloud emulators
   topology describe|mermaid|dot|svg [NAME] [--out FILE]
   topology list | write-diagrams [--check]`;
 
@@ -15,6 +19,14 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'topology':
       return topologyCommand(args);
+    case 'serve': {
+      const { serveCommand } = await import('./cli/serve-command.ts');
+      return serveCommand(args);
+    }
+    case 'demo': {
+      const { demoCommand } = await import('./cli/demo-command.ts');
+      return demoCommand(args);
+    }
     case undefined:
     case 'help':
     case '--help':
@@ -26,7 +38,9 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// Exit explicitly: after `serve` or `demo` stopped, a client library may still hold a handle
+// (a socket in its close handshake) that would keep the process alive.
 main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
-  (err: Error) => { console.error(`availability-check: ${err.message}`); process.exitCode = 1; },
+  (code) => process.exit(code),
+  (err: Error) => { console.error(`availability-check: ${err.message}`); process.exit(1); },
 );

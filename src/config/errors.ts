@@ -8,7 +8,7 @@ export interface ConfigProblem {
 
 /**
  * Thrown by loadConfig when any variable is invalid. `message` has one line per problem,
- * e.g. `PORT must be an integer port from 1 to 65535, got "abc"`.
+ * e.g. `PORT must be an integer port from 0 to 65535 (0: any free port), got "abc"`.
  */
 export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';

@@ -17,7 +17,7 @@ export interface VariableSpec {
 }
 
 const port = (name: string, def: number, meaning: string): VariableSpec => ({
-  name, default: def, meaning, schema: { type: 'integer', minimum: 1, maximum: 65535 }, expects: 'an integer port from 1 to 65535',
+  name, default: def, meaning, schema: { type: 'integer', minimum: 0, maximum: 65535 }, expects: 'an integer port from 0 to 65535 (0: any free port)',
 });
 const integer = (name: string, def: number | undefined, min: number, max: number, meaning: string): VariableSpec => ({
   name, meaning, schema: { type: 'integer', minimum: min, maximum: max }, expects: `an integer from ${min} to ${max}`,

@@ -60,9 +60,9 @@ test('GCP endpoint: host:port is HTTPS, a URL keeps its scheme', () => {
 });
 
 const BAD: Array<[string, string, RegExp]> = [
-  ['PORT', 'abc', /PORT must be an integer port from 1 to 65535, got "abc"/],
+  ['PORT', 'abc', /PORT must be an integer port from 0 to 65535 \(0: any free port\), got "abc"/],
   ['PORT', '70000', /PORT must be an integer port/],
-  ['METRICS_PORT', '0', /METRICS_PORT must be an integer port/],
+  ['METRICS_PORT', '65536', /METRICS_PORT must be an integer port from 0 to 65535/],
   ['LOG_LEVEL', 'loud', /LOG_LEVEL must be one of fatal/],
   ['KAFKA_BROKERS', 'localhost', /KAFKA_BROKERS must be a comma-separated list of host:port/],
   ['TOPIC_REQUESTS', 'has space', /TOPIC_REQUESTS must be a Kafka topic name/],

@@ -1,0 +1,40 @@
+// `availability-check serve [--role all|ingress|worker]`: the service, configured from the
+// environment, until SIGTERM or SIGINT (graceful: stop accepting, drain, commit, close).
+import { ConfigError, loadConfig } from '../config/index.ts';
+import { createLogger } from '../service/logger.ts';
+import { ROLES, startService, type Role } from '../service/start-service.ts';
+
+export function parseRole(args: string[]): Role {
+  const at = args.indexOf('--role');
+  if (at < 0) return 'all';
+  const role = args[at + 1];
+  if (!ROLES.includes(role as Role)) throw new Error(`--role must be one of ${ROLES.join(', ')}, got ${JSON.stringify(role ?? '')}`);
+  return role as Role;
+}
+
+/** Resolves when the process is asked to stop. */
+export function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => { process.off('SIGINT', onSignal); process.off('SIGTERM', onSignal); resolve(signal); };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
+
+export async function serveCommand(args: string[]): Promise<number> {
+  const role = parseRole(args);
+  let config;
+  try {
+    config = loadConfig(process.env, { require: role === 'ingress' ? [] : ['SOURCES_URL'] });
+  } catch (err) {
+    if (err instanceof ConfigError) { console.error(err.message); return 2; }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  const service = await startService({ config, role, logger });
+  const signal = await untilSignal();
+  logger.info({ signal }, 'stopping');
+  await service.stop();
+  logger.info({}, 'stopped');
+  return 0;
+}
