@@ -82,10 +82,9 @@ export class ChangelogRestorer {
     if (assignment.length === 0) return 0;
     let applied = 0;
     const stallMs = this.#options.stallTimeoutMs ?? 60_000;
-    const onEof = (eof: { topic: string; partition: number; offset: number }) => {
-      const entry = ends.get(eof.topic);
-      if (eof.partition === partition && entry && eof.offset >= entry.end) ends.delete(eof.topic);
-    };
+    // node-rdkafka emits a batch's EOF events before it hands the batch over: apply them after it
+    let eofs: { topic: string; partition: number; offset: number }[] = [];
+    const onEof = (eof: { topic: string; partition: number; offset: number }) => eofs.push(eof);
     consumer.on('partition.eof', onEof);
     consumer.assign(assignment);
     try {
@@ -110,6 +109,11 @@ export class ChangelogRestorer {
           }
           if (message.offset + 1 >= entry.end) ends.delete(message.topic);
         }
+        for (const eof of eofs) {
+          const entry = ends.get(eof.topic);
+          if (eof.partition === partition && entry && eof.offset >= entry.end) ends.delete(eof.topic);
+        }
+        eofs = [];
       }
     } finally {
       consumer.removeListener('partition.eof', onEof);
