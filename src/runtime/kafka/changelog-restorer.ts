@@ -10,6 +10,15 @@ export interface RestoreTarget {
   /** the changelog topic */
   readonly topic: string;
   readonly store: KeyValueStore<unknown>;
+  /** the offset to read from (default: the low watermark): a shard catching up passes its position */
+  readonly from?: number;
+}
+
+export interface RestoreResult {
+  /** records applied */
+  readonly records: number;
+  /** per changelog topic, the offset after the last record read (where a catch-up starts) */
+  readonly positions: ReadonlyMap<string, number>;
 }
 
 export interface RestoreOptions {
@@ -32,10 +41,10 @@ export class ChangelogRestorer {
   }
 
   /**
-   * Applies partition `partition` of every target's changelog to its store. Resolves with the
-   * number of records applied; `cancelled()` is asked between batches (a revoked shard stops).
+   * Applies partition `partition` of every target's changelog to its store, from `from` (or the
+   * start) to the end seen when it began. `cancelled()` is asked between batches (a revoked shard stops).
    */
-  restore(partition: number, targets: readonly RestoreTarget[], cancelled: () => boolean = () => false): Promise<number> {
+  restore(partition: number, targets: readonly RestoreTarget[], cancelled: () => boolean = () => false): Promise<RestoreResult> {
     const run = this.#queue.then(() => this.#restore(partition, targets, cancelled));
     this.#queue = run.catch(() => undefined);
     return run;
@@ -66,20 +75,23 @@ export class ChangelogRestorer {
     return consumer;
   }
 
-  async #restore(partition: number, targets: readonly RestoreTarget[], cancelled: () => boolean): Promise<number> {
-    if (targets.length === 0 || cancelled()) return 0;
+  async #restore(partition: number, targets: readonly RestoreTarget[], cancelled: () => boolean): Promise<RestoreResult> {
+    const positions = new Map<string, number>(targets.map((t) => [t.topic, t.from ?? 0]));
+    if (targets.length === 0 || cancelled()) return { records: 0, positions };
     const consumer = await this.#connect();
     // the end of each changelog partition now: what was written before this shard became ours
     const ends = new Map<string, { store: KeyValueStore<unknown>; end: number }>();
     const assignment: Kafka.Assignment[] = [];
-    for (const { topic, store } of targets) {
+    for (const { topic, store, from } of targets) {
       const { lowOffset, highOffset } = await watermarks(consumer, topic, partition);
-      if (highOffset > lowOffset) {
+      const start = Math.max(lowOffset, from ?? 0);
+      positions.set(topic, Math.max(start, highOffset));
+      if (highOffset > start) {
         ends.set(topic, { store, end: highOffset });
-        assignment.push({ topic, partition, offset: lowOffset });
+        assignment.push({ topic, partition, offset: start });
       }
     }
-    if (assignment.length === 0) return 0;
+    if (assignment.length === 0) return { records: 0, positions };
     let applied = 0;
     const stallMs = this.#options.stallTimeoutMs ?? 60_000;
     // node-rdkafka emits a batch's EOF events before it hands the batch over: apply them after it
@@ -120,7 +132,7 @@ export class ChangelogRestorer {
       consumer.unassign();
       this.restored += applied;
     }
-    return applied;
+    return { records: applied, positions };
   }
 }
 

@@ -238,12 +238,11 @@ export class KafkaRuntime {
     ap.next = message.offset + 1;
     this.#counters.consumed++;
     const key = message.key === null || message.key === undefined ? null : typeof message.key === 'string' ? message.key : message.key.toString('utf8');
-    const record: InputRecord = {
+    // every record waits in its partition's queue; the flow pass hands it over within the bounds
+    ap.held.push({
       topic: message.topic, partition: message.partition, offset: message.offset, key, value: message.value ?? null,
       headers: fromKafkaHeaders(message.headers), timestamp: message.timestamp ?? Date.now(),
-    };
-    if (ap.shard.state !== 'ready' || ap.held.length > 0) ap.held.push(record);
-    else this.#process(ap, record);
+    });
   }
 
   #process(ap: AssignedPartition, record: InputRecord): void {
@@ -263,27 +262,43 @@ export class KafkaRuntime {
     });
   }
 
-  /** Hands held records over once their shard is ready, then pauses/resumes partitions. */
+  /**
+   * Hands read records to their tasks within the bounds (priority partitions first; normal ones
+   * only while no priority partition has lag), then pauses/resumes partitions to match.
+   */
   #flow(): void {
     const consumer = this.#consumer;
     if (!consumer || !this.#running) return;
-    const states: PartitionFlowState[] = [];
+    const { maxUnfinishedPerPartition, maxUnfinished } = this.options;
+    let total = 0;
+    const live: AssignedPartition[] = [];
     for (const ap of this.#assigned.values()) {
       if (ap.revoking) continue;
       if (ap.shard.state === 'dropped') ap.shard = this.#shards!.acquire(ap.partition, ap.key);
+      total += ap.task.unfinished();
+      live.push(ap);
+    }
+    live.sort((a, b) => Number(b.priority) - Number(a.priority));
+    const states: PartitionFlowState[] = [];
+    let priorityLag = false;
+    for (const ap of live) {
       const ready = ap.shard.state === 'ready' && !this.#failure;
-      if (ready && ap.held.length > 0) {
-        const held = ap.held;
-        ap.held = [];
-        for (const record of held) this.#process(ap, record);
+      if (ready && ap.held.length > 0 && (ap.priority || !priorityLag)) {
+        let i = 0;
+        while (i < ap.held.length && ap.task.unfinished() < maxUnfinishedPerPartition && (ap.priority || total < maxUnfinished)) {
+          this.#process(ap, ap.held[i++]!);
+          total++;
+        }
+        ap.held = i === ap.held.length ? [] : ap.held.slice(i);
       }
-      states.push({ key: ap.key, priority: ap.priority, ready, unfinished: ap.task.unfinished(), lag: ap.priority ? this.#lag(consumer, ap) : 0 });
+      const lag = ap.priority ? this.#lag(consumer, ap) : 0;
+      if (ready && lag > 0) priorityLag = true;
+      states.push({ key: ap.key, priority: ap.priority, ready, unfinished: ap.task.unfinished() + ap.held.length, lag });
     }
     const pause = partitionsToPause(states, this.options);
     const toPause: Kafka.TopicPartition[] = [];
     const toResume: Kafka.TopicPartition[] = [];
-    for (const ap of this.#assigned.values()) {
-      if (ap.revoking) continue;
+    for (const ap of live) {
       const want = pause.has(ap.key);
       if (want === ap.paused) continue;
       (want ? toPause : toResume).push({ topic: ap.topic, partition: ap.partition });
@@ -347,7 +362,6 @@ export class KafkaRuntime {
       const ap = new AssignedPartition(topic, partition, this.#priorityTopics.has(topic), task, shard);
       ap.paused = true;
       this.#assigned.set(key, ap);
-      shard.restored.then(() => this.#scheduleFlow(), () => this.#scheduleFlow());
     }
     this.options.logger.info({ partitions: assignment.map((a) => partitionKey(a.topic, a.partition)) }, 'partitions assigned');
     this.#scheduleFlow();

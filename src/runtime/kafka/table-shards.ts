@@ -1,6 +1,12 @@
 // Table shards: partition i of every store the topology declares, restored from partition i of
 // the store's changelog (co-partitioning, like Kafka Streams). A shard lives while at least one
 // assigned input partition with that number uses it, and is dropped when the last one is revoked.
+//
+// The group's assignor (cooperative-sticky) places topic-partitions one by one, so requests[i] and
+// priority[i] may live on different workers, each holding shard i and both writing changelog i.
+// Each shard therefore remembers how far it read its changelogs, and catches up (every user of
+// the shard paused meanwhile) whenever another input partition joins it: the newcomer's previous
+// owner may have written there since.
 import type { KeyValueStore } from '../../dsl/store-ref.ts';
 import type { Topology } from '../../dsl/topology.ts';
 import type { StoreFactory } from '../embedded/create-stores.ts';
@@ -13,15 +19,16 @@ export class TableShard {
   readonly partition: number;
   readonly stores: Readonly<Record<string, KeyValueStore<unknown>>>;
   state: ShardState = 'restoring';
-  /** restore outcome: resolves when ready, rejects when the restore failed */
-  readonly restored: Promise<void>;
-  /** input partitions ("topic:partition") using this shard */
+  /** the latest restore round: resolves when it is done, rejects when it failed */
+  round: Promise<void> = Promise.resolve();
+  /** input partitions ("topic[partition]") using this shard */
   readonly users = new Set<string>();
+  /** per changelog topic, the offset the next restore round starts at */
+  readonly positions = new Map<string, number>();
 
-  constructor(partition: number, stores: Record<string, KeyValueStore<unknown>>, restored: (shard: TableShard) => Promise<void>) {
+  constructor(partition: number, stores: Record<string, KeyValueStore<unknown>>) {
     this.partition = partition;
     this.stores = stores;
-    this.restored = restored(this);
   }
 }
 
@@ -30,7 +37,7 @@ export interface TableShardsOptions {
   clock: TaskClock;
   storeFactory: StoreFactory;
   restorer: ChangelogRestorer;
-  /** told when a shard's restore failed (the runtime retries or fails) */
+  /** told when a shard's restore failed (the runtime retries) */
   onRestoreError: (partition: number, error: unknown) => void;
   onRestored: (partition: number, records: number, ms: number) => void;
 }
@@ -43,12 +50,17 @@ export class TableShards {
     this.#options = options;
   }
 
-  /** The shard of `partition` for input partition `user`; created (and its restore started) when absent. */
+  /** The shard of `partition` for input partition `user`: created and restored, or caught up. */
   acquire(partition: number, user: string): TableShard {
     let shard = this.#shards.get(partition);
     if (!shard) {
-      shard = this.#create(partition);
+      const stores: Record<string, KeyValueStore<unknown>> = {};
+      for (const ref of this.#options.topology.stores) stores[ref.name] = this.#options.storeFactory(ref, () => this.#options.clock.now());
+      shard = new TableShard(partition, stores);
       this.#shards.set(partition, shard);
+      this.#restore(shard);
+    } else if (!shard.users.has(user) && this.#options.topology.stores.length > 0) {
+      this.#restore(shard);
     }
     shard.users.add(user);
     return shard;
@@ -65,15 +77,10 @@ export class TableShards {
     }
   }
 
-  /** Starts a new restore for a shard whose restore failed (keeps its users). */
-  retry(partition: number): TableShard | undefined {
-    const old = this.#shards.get(partition);
-    if (!old || old.state !== 'restoring') return old;
-    old.state = 'dropped';
-    const shard = this.#create(partition);
-    for (const user of old.users) shard.users.add(user);
-    this.#shards.set(partition, shard);
-    return shard;
+  /** Another restore round for a shard whose last one failed. */
+  retry(partition: number): void {
+    const shard = this.#shards.get(partition);
+    if (shard && shard.state === 'restoring') this.#restore(shard);
   }
 
   get(partition: number): TableShard | undefined {
@@ -88,21 +95,23 @@ export class TableShards {
     return this.#shards.size;
   }
 
-  #create(partition: number): TableShard {
-    const { topology, clock, storeFactory, restorer } = this.#options;
-    const stores: Record<string, KeyValueStore<unknown>> = {};
-    for (const ref of topology.stores) stores[ref.name] = storeFactory(ref, () => clock.now());
-    return new TableShard(partition, stores, async (shard) => {
+  /** Queues a restore round (from the shard's positions to the changelogs' current end). */
+  #restore(shard: TableShard): void {
+    const { topology, restorer } = this.#options;
+    shard.state = 'restoring';
+    const round = shard.round.catch(() => undefined).then(async () => {
+      if (shard.state === 'dropped') return;
       const started = Date.now();
-      try {
-        const targets = topology.stores.map((ref) => ({ topic: ref.changelogTopic, store: stores[ref.name]! }));
-        const records = await restorer.restore(partition, targets, () => shard.state === 'dropped');
-        if (shard.state === 'restoring') shard.state = 'ready';
-        this.#options.onRestored(partition, records, Date.now() - started);
-      } catch (error) {
-        if (shard.state !== 'dropped') this.#options.onRestoreError(partition, error);
-        throw error;
-      }
+      const targets = topology.stores.map((ref) => ({ topic: ref.changelogTopic, store: shard.stores[ref.name]!, from: shard.positions.get(ref.changelogTopic) }));
+      const result = await restorer.restore(shard.partition, targets, () => shard.state === 'dropped');
+      for (const [topic, position] of result.positions) shard.positions.set(topic, position);
+      // a later round queued behind this one keeps the shard restoring
+      if (shard.state === 'restoring' && shard.round === round) shard.state = 'ready';
+      this.#options.onRestored(shard.partition, result.records, Date.now() - started);
+    });
+    shard.round = round;
+    round.catch((error: unknown) => {
+      if (shard.state !== 'dropped' && shard.round === round) this.#options.onRestoreError(shard.partition, error);
     });
   }
 }

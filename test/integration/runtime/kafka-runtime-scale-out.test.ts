@@ -1,0 +1,68 @@
+// Two workers in one group share the partitions; when one leaves, the other takes over its
+// partitions and its table shards (restored from the changelog), and nothing is lost.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { KafkaRuntime } from '../../../src/runtime/kafka/index.ts';
+import { testBrokers } from '../../support/kafka.ts';
+import { buildCheckTopology, checkTopics, expectedStatus, type CheckTopics } from './fixtures/check-topology.ts';
+import { Collector, createCheckTopics, deleteCheckTopics, produceInputs } from './runtime-support.ts';
+
+const PARTITIONS = 4;
+const RECORDS = 2000;
+
+function worker(topics: CheckTopics, calls: string[]): KafkaRuntime {
+  const topology = buildCheckTopology(topics, {
+    check: async (id) => {
+      calls.push(id);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      return expectedStatus(id);
+    },
+    concurrency: 2, // slow enough that the first worker leaves with work left
+  });
+  return new KafkaRuntime(topology, { brokers: testBrokers(), maxUnfinishedPerPartition: 10, commitIntervalMs: 100, revokeGraceMs: 3000 });
+}
+
+test('two workers share the partitions; the survivor takes over partitions and table shards', async () => {
+  const topics = checkTopics('scale');
+  await createCheckTopics(topics, PARTITIONS);
+  const collector = await Collector.start([topics.status]);
+  const callsA: string[] = [];
+  const callsB: string[] = [];
+  const a = worker(topics, callsA);
+  const b = worker(topics, callsB);
+  try {
+    await Promise.all([a.start(), b.start()]);
+    await collector.until(() => a.assignment().length > 0 && b.assignment().length > 0 && a.assignment().length + b.assignment().length === 2 * PARTITIONS, 'both workers to own partitions', 30_000);
+    const shared = [...a.assignment(), ...b.assignment()].sort();
+    assert.is(new Set(shared).size, 2 * PARTITIONS, 'no partition is owned twice');
+    const ids = Array.from({ length: RECORDS }, (_, i) => String(10_000 + i));
+    // both topics carry inputs: the assignor places topic-partitions one by one, so a worker may own
+    // only priority partitions, or requests[i] and priority[i] may sit on different workers
+    const topicOf = (id: string) => (Number(id) % 2 === 0 ? topics.requests : topics.priority);
+    await produceInputs(ids.map((id) => ({ topic: topicOf(id), key: id, value: JSON.stringify({ source_id: id }) })));
+    await collector.until(() => callsA.length >= 100, 'the first worker to be under way');
+    await a.stop();
+    assert.ok(a.counters().processed > 0 && callsA.length > 0, 'the first worker did part of the work');
+    assert.ok(callsA.length < RECORDS / 4, `the first worker left with work undone (it checked ${callsA.length})`);
+    await collector.until(() => new Set(collector.of(topics.status).map((m) => m.key)).size === RECORDS, 'an output for every input', 60_000);
+    await collector.until(() => b.assignment().length === 2 * PARTITIONS, 'the survivor to own every partition', 30_000);
+    assert.ok(callsB.length > 0);
+
+    // every result is in the survivor's shards now: the same requests are answered from the table
+    const before = collector.of(topics.status).length;
+    const checksBefore = callsB.length;
+    await produceInputs(ids.map((id) => ({ topic: topicOf(id), key: id, value: JSON.stringify({ source_id: id }) })));
+    await collector.until(() => collector.of(topics.status).length >= before + RECORDS, 'the repeated requests answered');
+    assert.is(callsB.length, checksBefore, 'no check re-ran: the taken-over shards were restored');
+    const replayed = collector.of(topics.status).slice(before).map((m) => JSON.parse(m.value!) as { via: string });
+    assert.ok(replayed.every((r) => r.via === 'cache'));
+    console.log(`  worker A checked ${callsA.length}, worker B ${checksBefore}; outputs ${before} for ${RECORDS} inputs before the repeat`);
+  } finally {
+    await a.stop();
+    await b.stop();
+    await collector.close();
+    await deleteCheckTopics(topics);
+  }
+});
+
+test.run();
