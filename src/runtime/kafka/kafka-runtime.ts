@@ -134,6 +134,8 @@ export class KafkaRuntime {
       // a small prefetch: what sits in librdkafka's queue is served before a priority record
       'queued.min.messages': 1000,
       'fetch.wait.max.ms': 100,
+      // librdkafka waits this long to fetch again once its queue was full (default 1 s: a stall)
+      'fetch.queue.backoff.ms': 10,
       'socket.keepalive.enable': true,
       'session.timeout.ms': 10_000,
       'heartbeat.interval.ms': 1000,
@@ -293,9 +295,9 @@ export class KafkaRuntime {
       }
       const lag = ap.priority ? this.#lag(consumer, ap) : 0;
       if (ready && lag > 0) priorityLag = true;
-      states.push({ key: ap.key, priority: ap.priority, ready, unfinished: ap.task.unfinished() + ap.held.length, lag });
+      states.push({ key: ap.key, priority: ap.priority, ready, paused: ap.paused, unfinished: ap.task.unfinished(), held: ap.held.length, lag });
     }
-    const pause = partitionsToPause(states, this.options);
+    const pause = partitionsToPause(states, { maxUnfinishedPerPartition, buffer: this.options.batchSize });
     const toPause: Kafka.TopicPartition[] = [];
     const toResume: Kafka.TopicPartition[] = [];
     for (const ap of live) {
