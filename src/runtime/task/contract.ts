@@ -21,6 +21,7 @@
 import type { RecordError } from '../../dsl/errors.ts';
 import type { KeyValueStore } from '../../dsl/store-ref.ts';
 import type { Headers } from '../../dsl/record.ts';
+import type { TopologyObserver } from './topology-observer.ts';
 
 /** One record as the runtime read it from a log. Offsets must increase within a partition. */
 export interface InputRecord {
@@ -75,6 +76,8 @@ export interface TaskOptions {
   changelog?: ChangelogPort;
   /** told about every per-record error (also the ones routed to a dead-letter sink) */
   onRecordError?: (error: RecordError, record: InputRecord) => void;
+  /** per-node counts and output events; pass one observer to several tasks to count their totals */
+  observer?: TopologyObserver;
 }
 
 /** Kafka's meaning: the next offset to read, i.e. every offset below it is finished. */

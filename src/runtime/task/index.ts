@@ -6,3 +6,4 @@ export type {
   ChangelogPort, ChangelogRecord, CommittableOffset, InputRecord, OutputRecord, PartitionLoad, ProducerPort,
   TaskClock, TaskMetrics, TaskOptions,
 } from './contract.ts';
+export { TopologyObserver, type NodeCounts, type OutputEvent, type OutputListener } from './topology-observer.ts';

@@ -13,6 +13,7 @@ import { deadLetterRecord } from './dead-letter.ts';
 import type { Flow } from './flow.ts';
 import { OffsetTracker } from './offset-tracker.ts';
 import { RecordCompletion } from './record-completion.ts';
+import { TopologyObserver } from './topology-observer.ts';
 
 /**
  * Runs one topology. Feed it records in offset order per partition; it calls the producer port for
@@ -27,6 +28,8 @@ export class TopologyTask {
   readonly topology: Topology;
   readonly clock: TaskClock;
   readonly metrics: TaskMetrics = { processed: 0, finished: 0, sent: 0, deadLettered: 0, dropped: 0, storeWrites: 0 };
+  /** per-node counts and output events (shared when the runtime passed one in the options) */
+  readonly observer: TopologyObserver;
   readonly #options: TaskOptions;
   readonly #stores: ReadonlyMap<string, { ref: StoreRef<unknown>; store: KeyValueStore<unknown> }>;
   readonly #changelog: ChangelogPort;
@@ -45,6 +48,7 @@ export class TopologyTask {
     this.topology = topology;
     this.clock = options.clock;
     this.#options = options;
+    this.observer = options.observer ?? new TopologyObserver();
     const stores = new Map<string, { ref: StoreRef<unknown>; store: KeyValueStore<unknown> }>();
     for (const ref of topology.stores) {
       const store = options.stores?.[ref.name];
@@ -219,6 +223,7 @@ export class TopologyTask {
 
   #runSource(source: SourceNode, flow: Flow): void {
     const { input } = flow;
+    this.observer.recordIn(source.name);
     let value: unknown;
     try {
       value = source.codec.decode(input.value);
@@ -230,10 +235,12 @@ export class TopologyTask {
   }
 
   #forward(from: string, record: StreamRecord<unknown>, flow: Flow): void {
+    this.observer.recordOut(from);
     for (const name of this.#dataSuccessors.get(from) ?? []) this.#runNode(this.topology.nodes.get(name)!, record, flow);
   }
 
   #runNode(node: TopologyNode, record: StreamRecord<unknown>, flow: Flow): void {
+    this.observer.recordIn(node.name);
     if (node.kind === 'sink') {
       this.#send(node, record, flow);
       return;
@@ -287,6 +294,7 @@ export class TopologyTask {
       return;
     }
     if (target !== node.name) {
+      this.observer.recordOut(node.name);
       this.#runNode(this.topology.nodes.get(target)!, record, flow);
       return;
     }
@@ -302,10 +310,14 @@ export class TopologyTask {
       return;
     }
     this.metrics.sent++;
-    this.#output(flow, () => this.#options.producer.send({ topic: sink.topic, key: record.key, value, headers: record.headers, timestamp: record.timestamp }));
+    this.observer.recordOut(sink.name);
+    const output = { topic: sink.topic, key: record.key, value, headers: record.headers, timestamp: record.timestamp };
+    this.observer.output({ sink: sink.name, record: output, input: flow.input });
+    this.#output(flow, () => this.#options.producer.send(output));
   }
 
   #deadLetter(error: RecordError, sinkName: string | undefined, flow: Flow): void {
+    this.observer.recordError(error.node);
     try {
       this.#options.onRecordError?.(error, flow.input);
     } catch {
@@ -317,7 +329,11 @@ export class TopologyTask {
       return;
     }
     this.metrics.deadLettered++;
-    this.#output(flow, () => this.#options.producer.send(deadLetterRecord(sink.topic, flow.input, error, this.clock.now())));
+    this.observer.recordIn(sink.name);
+    this.observer.recordOut(sink.name);
+    const output = deadLetterRecord(sink.topic, flow.input, error, this.clock.now());
+    this.observer.output({ sink: sink.name, record: output, input: flow.input, error });
+    this.#output(flow, () => this.#options.producer.send(output));
   }
 
   /** Calls an output port now (so outputs keep processing order) and holds the record until it acks. */
