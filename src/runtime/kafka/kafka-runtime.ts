@@ -249,11 +249,15 @@ export class KafkaRuntime {
 
   #process(ap: AssignedPartition, record: InputRecord): void {
     try {
-      ap.task.process(record).then(() => this.#scheduleFlow(), (error: unknown) => this.#fail(error));
+      ap.task.process(record).then(this.#onFinished, this.#onFailed);
     } catch (error) {
       this.#fail(error);
     }
   }
+
+  // bound once: the per-record path allocates no closures of its own
+  readonly #onFinished = (): void => this.#scheduleFlow();
+  readonly #onFailed = (error: unknown): void => this.#fail(error);
 
   #scheduleFlow(): void {
     if (this.#flowScheduled || !this.#running) return;
@@ -297,7 +301,7 @@ export class KafkaRuntime {
       if (ready && lag > 0) priorityLag = true;
       states.push({ key: ap.key, priority: ap.priority, ready, paused: ap.paused, unfinished: ap.task.unfinished(), held: ap.held.length, lag });
     }
-    const pause = partitionsToPause(states, { maxUnfinishedPerPartition, buffer: this.options.batchSize });
+    const pause = partitionsToPause(states, { maxUnfinishedPerPartition, buffer: this.options.maxWaitingPerPartition });
     const toPause: Kafka.TopicPartition[] = [];
     const toResume: Kafka.TopicPartition[] = [];
     for (const ap of live) {
@@ -402,15 +406,16 @@ export class KafkaRuntime {
 
   // ---- output ports ----
 
+  // (a Promise<Delivery> is a Promise<void> to the task: no extra promise per record)
   readonly #producerPort: ProducerPort = {
     send: (record) => this.#producer!.send({
       topic: record.topic, key: record.key, value: record.value, headers: toKafkaHeaders(record.headers), timestamp: record.timestamp,
-    }).then(noop),
+    }) as Promise<unknown> as Promise<void>,
   };
 
   /** Table writes of input partition i go to changelog partition i (co-partitioning). */
   #changelogPort(partition: number): ChangelogPort {
-    return (change) => this.#producer!.send({ topic: change.topic, partition, key: change.key, value: change.value, timestamp: change.timestamp }).then(noop);
+    return (change) => this.#producer!.send({ topic: change.topic, partition, key: change.key, value: change.value, timestamp: change.timestamp }) as Promise<unknown> as Promise<void>;
   }
 
   #purgeExpired(): void {
@@ -570,8 +575,6 @@ function emptyCounters(): RuntimeCounters {
 function addMetrics(target: TaskMetrics, source: TaskMetrics): void {
   for (const key of TASK_METRICS) target[key] += source[key];
 }
-
-function noop(): void {}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

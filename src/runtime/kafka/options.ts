@@ -33,6 +33,8 @@ export interface KafkaRuntimeOptions {
   maxUnfinished?: number;
   /** messages per consume call (default 500) */
   batchSize?: number;
+  /** records read and waiting for room in their partition's task before it is paused (default 2000) */
+  maxWaitingPerPartition?: number;
   /** how long one consume call waits for the next message (default 20 ms) */
   consumeTimeoutMs?: number;
   /** how often finished offsets are committed (default 200 ms) */
@@ -65,6 +67,7 @@ export interface ResolvedOptions {
   readonly maxUnfinishedPerPartition: number;
   readonly maxUnfinished: number;
   readonly batchSize: number;
+  readonly maxWaitingPerPartition: number;
   readonly consumeTimeoutMs: number;
   readonly commitIntervalMs: number;
   readonly purgeIntervalMs: number;
@@ -82,7 +85,7 @@ export interface ResolvedOptions {
 const silentLogger: RuntimeLogger = { info() {}, warn() {}, error() {} };
 
 const POSITIVE_INTEGERS = [
-  ['maxUnfinishedPerPartition', 1000], ['maxUnfinished', 10_000], ['batchSize', 500], ['consumeTimeoutMs', 20],
+  ['maxUnfinishedPerPartition', 1000], ['maxUnfinished', 10_000], ['batchSize', 500], ['maxWaitingPerPartition', 2000], ['consumeTimeoutMs', 20],
   ['commitIntervalMs', 200], ['purgeIntervalMs', 1000], ['revokeGraceMs', 5000], ['shutdownGraceMs', 10_000],
   ['healthIntervalMs', 1000], ['partitions', 1],
 ] as const;
@@ -109,6 +112,7 @@ export function resolveOptions(options: KafkaRuntimeOptions, topologyApplication
     maxUnfinishedPerPartition: numbers.maxUnfinishedPerPartition!,
     maxUnfinished: numbers.maxUnfinished!,
     batchSize: numbers.batchSize!,
+    maxWaitingPerPartition: numbers.maxWaitingPerPartition!,
     consumeTimeoutMs: numbers.consumeTimeoutMs!,
     commitIntervalMs: numbers.commitIntervalMs!,
     purgeIntervalMs: numbers.purgeIntervalMs!,

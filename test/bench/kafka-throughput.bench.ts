@@ -1,0 +1,117 @@
+// Kafka runtime, cached path, against a bare node-rdkafka consume→produce pipe on the same broker,
+// same run, same input topic: records per second from the first record read to the last output
+// acknowledged. The runtime's table is restored from a pre-written changelog, so every request is
+// answered from the table (no check runs; the benchmark fails if one does). DESIGN.md: ≥ 0.8×.
+import Kafka from 'node-rdkafka';
+import { jsonCodec as storeJsonCodec } from '../../src/dsl/store/index.ts';
+import { partitionForKey } from '../../src/runtime/embedded/murmur2.ts';
+import { changelogTopicConfig } from '../../src/runtime/kafka/admin.ts';
+import { KafkaRuntime } from '../../src/runtime/kafka/index.ts';
+import { buildCheckTopology, checkTopics, expectedStatus } from '../integration/runtime/fixtures/check-topology.ts';
+import { benchBroker, createTopics, deleteTopics, produceBulk, sleep } from './kafka-support.ts';
+import type { BenchOptions, BenchRow } from './types.ts';
+
+export const name = 'kafka-throughput';
+
+const PARTITIONS = 3;
+const DISTINCT = 10_000;
+
+/** consume → produce (acknowledged) → commit, nothing else: what a hand-written worker does at best. */
+async function barePipe(brokers: string, input: string, output: string, count: number): Promise<number> {
+  const consumer = new Kafka.KafkaConsumer({
+    'bootstrap.servers': brokers, 'group.id': `bare-${input}`, 'enable.auto.commit': false, 'enable.auto.offset.store': false,
+    'partition.assignment.strategy': 'cooperative-sticky', 'fetch.queue.backoff.ms': 10,
+  }, { 'auto.offset.reset': 'earliest' });
+  const producer = new Kafka.Producer({ 'bootstrap.servers': brokers, dr_cb: true, 'enable.idempotence': true, 'linger.ms': 5 }, { partitioner: 'murmur2_random' });
+  await Promise.all([
+    new Promise<void>((resolve, reject) => consumer.connect({ timeout: 30_000 }, (err) => (err ? reject(err) : resolve()))),
+    new Promise<void>((resolve, reject) => producer.connect({ timeout: 30_000 }, (err) => (err ? reject(err) : resolve()))),
+  ]);
+  producer.setPollInterval(5);
+  consumer.setDefaultConsumeTimeout(20);
+  let acked = 0;
+  const positions = new Map<string, Kafka.TopicPartitionOffset>();
+  producer.on('delivery-report', (err, report) => {
+    if (err) throw new Error(`bare pipe delivery failed: ${err.message}`);
+    acked++;
+    const source = report.opaque as Kafka.TopicPartitionOffset;
+    positions.set(`${source.partition}`, { topic: source.topic, partition: source.partition, offset: source.offset + 1 });
+  });
+  consumer.subscribe([input]);
+  let started = 0;
+  const commit = setInterval(() => { if (positions.size > 0) consumer.commit([...positions.values()]); }, 200);
+  while (acked < count) {
+    const batch = await new Promise<Kafka.Message[]>((resolve, reject) => consumer.consume(500, (err, messages) => (err ? reject(err) : resolve(messages))));
+    if (batch.length > 0 && started === 0) started = performance.now();
+    for (const m of batch) {
+      for (;;) {
+        try {
+          producer.produce(output, null, m.value, m.key, m.timestamp, { topic: m.topic, partition: m.partition, offset: m.offset }, m.headers);
+          break;
+        } catch (err) {
+          if ((err as { code?: number }).code !== Kafka.CODES.ERRORS.ERR__QUEUE_FULL) throw err;
+          await sleep(1);
+        }
+      }
+    }
+    if (batch.length === 0) await sleep(1);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  clearInterval(commit);
+  await new Promise<void>((resolve) => consumer.disconnect(() => resolve()));
+  await new Promise<void>((resolve) => producer.disconnect(() => resolve()));
+  return count / seconds;
+}
+
+async function runtimePipe(brokers: string, topics: ReturnType<typeof checkTopics>, count: number): Promise<number> {
+  let checks = 0;
+  const topology = buildCheckTopology(topics, { check: async (id) => { checks++; return expectedStatus(id); } });
+  const runtime = new KafkaRuntime(topology, { brokers });
+  await runtime.start();
+  let started = 0;
+  try {
+    for (;;) {
+      const c = runtime.counters();
+      if (started === 0 && c.consumed > 0) started = performance.now();
+      if (c.finished >= count) break;
+      if (runtime.failure) throw runtime.failure;
+      await sleep(2);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    if (checks > 0) throw new Error(`${checks} requests missed the table: not the cached path`);
+    return count / seconds;
+  } finally {
+    await runtime.stop();
+  }
+}
+
+export async function run(options: BenchOptions): Promise<BenchRow[]> {
+  const count = options.quick ? 50_000 : 300_000;
+  const broker = await benchBroker();
+  const topics = checkTopics('bench-throughput');
+  const bareOut = `${topics.applicationId}.bare-out`;
+  const all = [topics.requests, topics.priority, topics.status, topics.deadLetters, bareOut];
+  try {
+    await createTopics(broker.brokers, all, PARTITIONS);
+    await createTopics(broker.brokers, [topics.changelog], PARTITIONS, changelogTopicConfig(600_000));
+    // the table's content: every id answered before, in the partition its requests arrive on
+    await produceBulk(broker.brokers, DISTINCT, (i) => {
+      const id = String(1_000_000 + i);
+      return { topic: topics.changelog, key: id, partition: partitionForKey(id, PARTITIONS), value: Buffer.from(storeJsonCodec.encode(expectedStatus(id))) };
+    });
+    await produceBulk(broker.brokers, count, (i) => {
+      const id = String(1_000_000 + (i % DISTINCT));
+      return { topic: topics.requests, key: id, value: Buffer.from(JSON.stringify({ source_id: id })) };
+    });
+    const bare = await barePipe(broker.brokers, topics.requests, bareOut, count);
+    const runtime = await runtimePipe(broker.brokers, topics, count);
+    console.log(`   ${count} records, ${PARTITIONS} partitions: runtime ${Math.round(runtime)}/s, bare pipe ${Math.round(bare)}/s`);
+    return [{
+      benchmark: `kafka runtime cached path ${count / 1000}k`, metric: 'records/s', value: runtime,
+      baseline: bare, baselineLabel: 'bare node-rdkafka consume→produce(acked)→commit pipe', target: { on: 'ratio', atLeast: 0.8 },
+    }];
+  } finally {
+    await deleteTopics(broker.brokers, [...all, topics.changelog]).catch(() => undefined);
+    await broker.stop();
+  }
+}
