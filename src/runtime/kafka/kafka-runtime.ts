@@ -13,6 +13,7 @@ import { describeError } from '../../dsl/errors.ts';
 import type { Topology } from '../../dsl/topology.ts';
 import type { ChangelogPort, InputRecord, ProducerPort, TaskMetrics } from '../task/contract.ts';
 import { TopologyTask } from '../task/topology-task.ts';
+import { TopologyObserver } from '../task/topology-observer.ts';
 import { AckedProducer } from './acked-producer.ts';
 import { AssignedPartition, partitionKey } from './assigned-partition.ts';
 import { ChangelogRestorer } from './changelog-restorer.ts';
@@ -63,6 +64,8 @@ const ALL_BROKERS_DOWN = Kafka.CODES.ERRORS.ERR__ALL_BROKERS_DOWN;
 export class KafkaRuntime {
   readonly topology: Topology;
   readonly options: ResolvedOptions;
+  /** per-node counts and outputs of every task this runtime runs (metrics, logs, the topology page) */
+  readonly observer = new TopologyObserver();
   readonly #priorityTopics: ReadonlySet<string>;
   readonly #assigned = new Map<string, AssignedPartition>();
   readonly #closedMetrics: RuntimeCounters = emptyCounters();
@@ -201,6 +204,13 @@ export class KafkaRuntime {
   /** The error that failed the runtime (an output or changelog write was refused), if any. */
   get failure(): Error | undefined {
     return this.#failure;
+  }
+
+  /** Consumer lag of every input partition this worker owns: records not handed to its task yet. */
+  lag(): { topic: string; partition: number; lag: number }[] {
+    const consumer = this.#consumer;
+    if (!consumer) return [];
+    return [...this.#assigned.values()].map((ap) => ({ topic: ap.topic, partition: ap.partition, lag: this.#lag(consumer, ap) }));
   }
 
   /** Input partitions this worker owns now, as "topic[partition]". */
@@ -363,6 +373,7 @@ export class KafkaRuntime {
         producer: this.#producerPort,
         stores: shard.stores,
         changelog: this.#changelogPort(partition),
+        observer: this.observer,
         ...(this.options.onRecordError ? { onRecordError: this.options.onRecordError } : {}),
       });
       const ap = new AssignedPartition(topic, partition, this.#priorityTopics.has(topic), task, shard);
