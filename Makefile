@@ -5,7 +5,7 @@ NPM_STAMP := node_modules/.installed
 KAFKA_PORT ?= 19092
 export KAFKA_PORT
 
-.PHONY: install jars run test test-unit test-integration bench diagrams typecheck lint kafka-up kafka-down clean
+.PHONY: install jars chromium run test test-unit test-integration bench diagrams typecheck lint kafka-up kafka-down clean
 
 install: $(NPM_STAMP)
 
@@ -18,12 +18,16 @@ $(NPM_STAMP): package.json package-lock.json
 jars:
 	@bash test/kafka/broker.sh jars
 
+# Debian's Chromium for the live topology page's browser test (installed only when missing).
+chromium:
+	@bash test/support/ensure-chromium.sh
+
 run: $(NPM_STAMP)
 	$(NODE) src/cli.ts demo
 
 # typecheck, lint, unit and integration tests; starts and stops its own broker unless
 # KAFKA_BROKERS is set or a Docker engine answers. Last line: `N passed, N failed`.
-test: $(NPM_STAMP) jars
+test: $(NPM_STAMP) jars chromium
 	$(NODE) test/run.ts
 
 test-unit: $(NPM_STAMP)
