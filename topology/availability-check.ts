@@ -20,7 +20,7 @@ export const APPLICATION_ID = 'sources-availability-check';
 export interface AvailabilityTopologyOptions {
   topics: Readonly<Topics>;
   services: AvailabilityServices;
-  /** how long a definitive result answers repeated requests without a cloud call */
+  /** how long a definitive result answers repeated requests without a cloud call; 0: never */
   ttlMs: number;
   /** sources checked at once (each may wait on the cloud rate limiters) */
   concurrency: number;
@@ -69,7 +69,10 @@ export function buildAvailabilityTopology(options: AvailabilityTopologyOptions):
   const { topics, services } = options;
   const builder = new StreamsBuilder({ applicationId: options.applicationId ?? APPLICATION_ID });
   const deadLetters = builder.deadLetterSink('dead-letter-sink', topics.deadLetter);
-  const results = builder.addStore<SourceCheckResult>('results', { ttlMs: options.ttlMs, codec: availabilityCodec });
+  // With no cache the table still exists (the topology's shape does not depend on configuration)
+  // but is never read, and its entries expire a millisecond after they are written.
+  const cacheEnabled = options.ttlMs > 0;
+  const results = builder.addStore<SourceCheckResult>('results', { ttlMs: Math.max(1, options.ttlMs), codec: availabilityCodec });
   const requestCodec = jsonCodec<CheckRequestValue>(checkRequestValueSchema, 'check-request');
 
   const scheduled = builder.stream<CheckRequestValue>('requests-source', topics.requests, { codec: requestCodec, deadLetter: deadLetters });
@@ -80,7 +83,7 @@ export function buildAvailabilityTopology(options: AvailabilityTopologyOptions):
     .map('read-request', (record) => ({ key: record.value.source_id, value: readRequest(record.value, record.headers) }))
     .split('route-by-cache')
     .branch('no-cache', (request) => request.noCache)
-    .branch('cached', (request, ctx) => ctx.store(results).get(request.sourceId) !== undefined, { stores: [results] })
+    .branch('cached', (request, ctx) => cacheEnabled && ctx.store(results).get(request.sourceId) !== undefined, { stores: [results] })
     .defaultBranch('uncached');
 
   const replayed = routes.cached.flatMap('replay-cached-statuses', (record, ctx) => {

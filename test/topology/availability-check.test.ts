@@ -92,6 +92,17 @@ test('a repeat within the TTL is answered from the table; after the TTL and with
   assert.is(driver.readOutput(DEFAULT_TOPICS.status).length, 4);
 });
 
+test('a TTL of 0 disables the cache: every request is checked', async () => {
+  const { fakes, driver, request } = setup(0);
+  fakes.applications.set('18', [aws('901', 'arn:aws:iam::123456789012:role/c')]);
+  request('18');
+  await driver.runUntilIdle({ autoAdvance: false, maxRealMs: 2000 });
+  request('18');
+  await driver.runUntilIdle({ autoAdvance: false, maxRealMs: 2000 });
+  assert.is(fakes.checks.length, 2);
+  assert.is(driver.readOutput(DEFAULT_TOPICS.status).length, 2);
+});
+
 test('ten concurrent requests for one source make one lookup and one cloud call, and ten answers', async () => {
   const { fakes, driver, request } = setup();
   fakes.applications.set('12', [aws('701', 'arn:aws:iam::123456789012:role/b')]);
