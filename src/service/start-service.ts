@@ -1,21 +1,34 @@
 // Assembles the running service from configuration: the ingress, the worker topology, and the
 // log between them: the embedded in-process log when no brokers are configured (one process,
-// role "all"), Kafka otherwise (roles may run in separate processes and scale apart).
+// role "all"), Kafka otherwise (roles may run in separate processes and scale apart). Every
+// process also serves METRICS_PORT: /metrics, /healthz, /readyz and, with a worker, the live
+// topology page /topology.
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { CheckersOptions } from '../checks/index.ts';
 import type { Config } from '../config/index.ts';
 import type { KafkaRecord } from '../contract/index.ts';
-import { createIngress, listenIngress, type ListeningIngress } from '../ingress/index.ts';
+import { createIngress, createIngressMetrics, listenIngress, type ListeningIngress } from '../ingress/index.ts';
 import type { RecordError } from '../dsl/errors.ts';
+import type { Topology } from '../dsl/topology.ts';
+import { createCheckMetrics, listenMetricsServer, registerWorkerMetrics, type CacheNodes, type ListeningMetricsServer, type Probe } from '../metrics/index.ts';
+import type { CheckLimiter } from '../ratelimit/index.ts';
 import { EmbeddedRuntime } from '../runtime/embedded/index.ts';
 import { AckedProducer } from '../runtime/kafka/acked-producer.ts';
 import { KafkaRuntime } from '../runtime/kafka/index.ts';
 import type { InputRecord } from '../runtime/task/index.ts';
+import { createTopologyPageRoutes, type RouteHandler } from '../topology-page/index.ts';
 import { buildAvailabilityTopology } from '../../topology/availability-check.ts';
-import { createAvailabilityServices } from '../worker/wire-services.ts';
+import { createAvailabilityServices, type ServiceHooks } from '../worker/wire-services.ts';
 import type { Logger } from './logger.ts';
+import { logOutputs, requestIdOf } from './output-log.ts';
+import { combineProbes } from './probes.ts';
+import { embeddedWorkerView, kafkaWorkerView, type WorkerView } from './worker-view.ts';
 
 export const ROLES = ['all', 'ingress', 'worker'] as const;
 export type Role = (typeof ROLES)[number];
+
+/** The availability topology's branches that mean a results-table hit, a miss and a bypass. */
+export const AVAILABILITY_CACHE_NODES: CacheNodes = { hit: 'cached', miss: ['uncached'], bypass: ['no-cache'] };
 
 export interface ServiceOptions {
   config: Config;
@@ -30,6 +43,12 @@ export interface RunningService {
   ingress?: ListeningIngress;
   /** the embedded runtime, when no brokers are configured */
   embedded?: EmbeddedRuntime;
+  /** the Kafka runtime, when this process runs the worker on Kafka */
+  kafka?: KafkaRuntime;
+  /** METRICS_PORT: /metrics, /healthz, /readyz, /topology, /topology/stats */
+  metrics: ListeningMetricsServer;
+  /** every metric of this process */
+  registry: Registry;
   stop(): Promise<void>;
 }
 
@@ -40,9 +59,9 @@ function headerRecord(record: KafkaRecord): Record<string, string> {
   return headers;
 }
 
-function workerTopology(options: ServiceOptions) {
+function workerTopology(options: ServiceOptions, hooks: ServiceHooks): { topology: Topology; limiter: CheckLimiter } {
   const { config } = options;
-  const wired = createAvailabilityServices(config, options.checkers);
+  const wired = createAvailabilityServices(config, options.checkers, hooks);
   options.logger.info({ providers: wired.configuredProviders }, 'cloud checkers configured');
   const topology = buildAvailabilityTopology({
     topics: config.topics,
@@ -54,58 +73,106 @@ function workerTopology(options: ServiceOptions) {
     retry: { maxAttempts: 3, initialBackoffMs: 2_000, maxBackoffMs: 30_000 },
     applicationId: config.kafka.groupId,
   });
-  return topology;
+  return { topology, limiter: wired.limiter };
+}
+
+/** Metrics, output log lines and the live page of a running worker; returns the page's routes. */
+async function observeWorker(options: ServiceOptions, registry: Registry, view: WorkerView, limiter: CheckLimiter): Promise<{ routes: Record<string, RouteHandler>; stopLogging: () => void }> {
+  const { topology } = view;
+  const cacheNodesExist = [AVAILABILITY_CACHE_NODES.hit, ...AVAILABILITY_CACHE_NODES.miss].every((name) => topology.nodes.has(name));
+  registerWorkerMetrics(registry, {
+    ...view, nodes: [...topology.nodes.keys()], limiter, ...(cacheNodesExist ? { cache: AVAILABILITY_CACHE_NODES } : {}),
+  });
+  const stopLogging = logOutputs(view.observer, options.logger, options.config.topics);
+  const routes = await createTopologyPageRoutes({ topology, observer: view.observer, lag: () => view.lag() });
+  return { routes, stopLogging };
 }
 
 export async function startService(options: ServiceOptions): Promise<RunningService> {
   const { config, role, logger } = options;
   const brokers = config.kafka.brokers;
   const onRecordError = (error: RecordError, record: InputRecord) =>
-    logger.warn({ code: error.code, reason: error.message, topic: record.topic, partition: record.partition, offset: record.offset, key: record.key }, 'record failed');
+    logger.warn({ code: error.code, reason: error.message, requestId: requestIdOf(record), topic: record.topic, partition: record.partition, offset: record.offset, key: record.key }, 'record failed');
   const stops: Array<() => Promise<void>> = [];
   const stop = async () => { for (const s of stops.reverse()) await s().catch((err: Error) => logger.error({ err: err.message }, 'stop failed')); };
+
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const checkMetrics = createCheckMetrics(registry);
+  const ingressMetrics = createIngressMetrics(registry);
+  const hooks: ServiceHooks = { onAttempt: (report) => checkMetrics.observeAttempt(report) };
+  const live: Record<string, Probe> = {};
+  const ready: Record<string, Probe> = {};
+  let routes: Record<string, RouteHandler> = {};
+  const result: Partial<RunningService> = {};
 
   try {
     if (!brokers) {
       if (role !== 'all') throw new Error(`--role ${role} needs KAFKA_BROKERS: the embedded log lives inside one process, so only --role all runs without Kafka`);
-      const embedded = new EmbeddedRuntime(workerTopology(options), { partitions: 4, onRecordError });
+      const { topology, limiter } = workerTopology(options, hooks);
+      const embedded = new EmbeddedRuntime(topology, { partitions: 4, onRecordError });
+      let running = true;
       embedded.start();
-      stops.push(() => embedded.stop());
-      const ingress = await startIngress(options, async (topic, record) => {
+      stops.push(() => { running = false; return embedded.stop(); });
+      const view = embeddedWorkerView(embedded, () => running);
+      const observed = await observeWorker(options, registry, view, limiter);
+      stops.push(async () => observed.stopLogging());
+      routes = observed.routes;
+      live.worker = view.live;
+      ready.worker = view.ready;
+      const ingress = await startIngress(options, ingressMetrics, async (topic, record) => {
         embedded.produce(topic, { key: record.key?.toString() ?? null, value: record.value, headers: headerRecord(record) });
       });
       stops.push(() => ingress.close());
-      logger.info({ url: ingress.url, runtime: 'embedded' }, 'availability check running');
-      return { ingress, embedded, stop };
-    }
-
-    const result: RunningService = { stop };
-    if (role === 'all' || role === 'worker') {
-      const runtime = new KafkaRuntime(workerTopology(options), { brokers, applicationId: config.kafka.groupId, clientId: config.kafka.clientId, onRecordError, logger });
-      await runtime.start();
-      stops.push(() => runtime.stop());
-      logger.info({ brokers, group: config.kafka.groupId }, 'worker running on Kafka');
-    }
-    if (role === 'all' || role === 'ingress') {
-      const producer = new AckedProducer({ brokers, clientId: `${config.kafka.clientId}-ingress` });
-      await producer.connect();
-      stops.push(() => producer.disconnect());
-      const ingress = await startIngress(options, async (topic, record) => {
-        await producer.send({ topic, key: record.key, value: record.value, headers: record.headers });
-      });
-      stops.push(() => ingress.close());
       result.ingress = ingress;
-      logger.info({ url: ingress.url, brokers }, 'ingress running on Kafka');
+      result.embedded = embedded;
+      logger.info({ url: ingress.url, runtime: 'embedded' }, 'availability check running');
+    } else {
+      if (role === 'all' || role === 'worker') {
+        const { topology, limiter } = workerTopology(options, hooks);
+        const runtime = new KafkaRuntime(topology, { brokers, applicationId: config.kafka.groupId, clientId: config.kafka.clientId, onRecordError, logger });
+        await runtime.start();
+        stops.push(() => runtime.stop());
+        const view = kafkaWorkerView(runtime);
+        const observed = await observeWorker(options, registry, view, limiter);
+        stops.push(async () => observed.stopLogging());
+        routes = observed.routes;
+        live.worker = view.live;
+        ready.worker = view.ready;
+        result.kafka = runtime;
+        logger.info({ brokers, group: config.kafka.groupId }, 'worker running on Kafka');
+      }
+      if (role === 'all' || role === 'ingress') {
+        const producer = new AckedProducer({ brokers, clientId: `${config.kafka.clientId}-ingress` });
+        await producer.connect();
+        stops.push(() => producer.disconnect());
+        const ingress = await startIngress(options, ingressMetrics, async (topic, record) => {
+          await producer.send({ topic, key: record.key, value: record.value, headers: record.headers });
+        });
+        stops.push(() => ingress.close());
+        result.ingress = ingress;
+        logger.info({ url: ingress.url, brokers }, 'ingress running on Kafka');
+      }
     }
-    return result;
+    if (result.ingress) {
+      live.ingress = () => ({ ok: true, status: 'live', url: result.ingress?.url });
+      ready.ingress = () => ({ ok: true, status: 'ready', url: result.ingress?.url });
+    }
+    const metrics = await listenMetricsServer({
+      host: config.http.host, port: config.http.metricsPort, registry, routes,
+      live: combineProbes(live, 'live'), ready: combineProbes(ready, 'ready'),
+    });
+    stops.push(() => metrics.close());
+    logger.info({ url: metrics.url, paths: ['/metrics', '/healthz', '/readyz', ...Object.keys(routes)] }, 'metrics server listening');
+    return { ...result, metrics, registry, stop };
   } catch (err) {
     await stop();
     throw err;
   }
 }
 
-async function startIngress(options: ServiceOptions, publish: (topic: string, record: KafkaRecord) => Promise<void>): Promise<ListeningIngress> {
+async function startIngress(options: ServiceOptions, metrics: ReturnType<typeof createIngressMetrics>, publish: (topic: string, record: KafkaRecord) => Promise<void>): Promise<ListeningIngress> {
   const { config, logger } = options;
-  const { listener } = createIngress({ publish, limits: config.ingress, topics: config.topics, logger });
+  const { listener } = createIngress({ publish, limits: config.ingress, topics: config.topics, logger, metrics });
   return listenIngress(listener, { host: config.http.host, port: config.http.port });
 }

@@ -1,7 +1,7 @@
 // Production wiring of the topology's two calls: the Sources client and the cloud checkers
 // behind one rate limiter, all from the validated configuration.
 import { readFileSync } from 'node:fs';
-import { createApplicationChecks, createCheckers, type CheckersOptions } from '../checks/index.ts';
+import { createApplicationChecks, createCheckers, type ApplicationChecksOptions, type CheckersOptions } from '../checks/index.ts';
 import type { Config } from '../config/index.ts';
 import type { Provider } from '../domain/types.ts';
 import { CheckLimiter, type ProviderLimits } from '../ratelimit/index.ts';
@@ -56,10 +56,15 @@ export interface WiredServices {
   configuredProviders: Provider[];
 }
 
+export interface ServiceHooks {
+  /** told about every cloud call (metrics); see createApplicationChecks */
+  onAttempt?: ApplicationChecksOptions['onAttempt'];
+}
+
 /**
- * @example const { services } = createAvailabilityServices(config, createCheckersOptions);
+ * @example const { services } = createAvailabilityServices(config, createCheckersOptions, { onAttempt: checkMetrics.observeAttempt });
  */
-export function createAvailabilityServices(config: Config, checkers: CheckersOptions = checkersFromConfig(config)): WiredServices {
+export function createAvailabilityServices(config: Config, checkers: CheckersOptions = checkersFromConfig(config), hooks: ServiceHooks = {}): WiredServices {
   if (!config.sources.url) throw new Error('SOURCES_URL is required to run the worker');
   const sources = new SourcesClient({ baseUrl: config.sources.url, timeoutMs: config.sources.timeoutMs });
   const limiter = new CheckLimiter({ limits: limitsFromConfig(config) });
@@ -67,6 +72,7 @@ export function createAvailabilityServices(config: Config, checkers: CheckersOpt
     checkers: createCheckers(checkers),
     gate: limiter,
     policy: { attemptTimeoutMs: config.checks.timeoutMs, maxAttempts: config.checks.maxAttempts },
+    ...(hooks.onAttempt ? { onAttempt: hooks.onAttempt } : {}),
   });
   return {
     limiter,

@@ -21,7 +21,7 @@ export interface ServiceUnderTest {
 export async function startServiceUnderTest(env: Record<string, string | undefined>, emulatorOptions: EmulatorsOptions = {}): Promise<ServiceUnderTest> {
   const emulators = await startEmulators(emulatorOptions);
   try {
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error', SOURCES_URL: emulators.sourcesUrl, ...env }, { require: ['SOURCES_URL'] });
+    const config = loadConfig({ PORT: '0', METRICS_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error', SOURCES_URL: emulators.sourcesUrl, ...env }, { require: ['SOURCES_URL'] });
     const service = await startService({ config, role: 'all', logger: createLogger(config.logLevel, process.stderr), checkers: emulators.checkers });
     const url = service.ingress!.url;
     const headers = { 'x-rh-identity': emulators.identity.xRhIdentity, 'x-rh-sources-org-id': emulators.identity.orgId };

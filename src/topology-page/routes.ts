@@ -1,0 +1,44 @@
+// The live topology page's two routes, for the worker's metrics server: GET /topology (the page)
+// and GET /topology/stats (the JSON it polls).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Topology } from '../dsl/topology.ts';
+import type { PartitionLag } from '../metrics/index.ts';
+import type { TopologyObserver } from '../runtime/task/index.ts';
+import { renderLiveSvg } from './live-svg.ts';
+import { topologyPageHtml } from './page-html.ts';
+import { TopologyStats } from './topology-stats.ts';
+
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+export const TOPOLOGY_PAGE_PATH = '/topology';
+export const TOPOLOGY_STATS_PATH = '/topology/stats';
+
+export interface TopologyPageOptions {
+  topology: Topology;
+  observer: TopologyObserver;
+  lag(): readonly PartitionLag[];
+  /** page heading; default the topology's application id */
+  title?: string;
+  /** how often the page polls, default 1000 ms */
+  pollMs?: number;
+}
+
+/**
+ * Renders the diagram once (WASM Graphviz) and returns the routes by path.
+ * @example const routes = await createTopologyPageRoutes({ topology, observer: runtime.observer, lag: () => runtime.lag() });
+ */
+export async function createTopologyPageRoutes(options: TopologyPageOptions): Promise<Record<string, RouteHandler>> {
+  const { svg, nodeIds, topicIds } = await renderLiveSvg(options.topology);
+  const html = topologyPageHtml({ title: options.title ?? options.topology.applicationId, svg, statsPath: TOPOLOGY_STATS_PATH, pollMs: options.pollMs ?? 1000 });
+  const stats = new TopologyStats({ observer: options.observer, nodeIds, topicIds, lag: () => options.lag() });
+  return {
+    [TOPOLOGY_PAGE_PATH]: (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+      res.end(html);
+    },
+    [TOPOLOGY_STATS_PATH]: (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify(stats.snapshot()));
+    },
+  };
+}
