@@ -35,7 +35,10 @@ export interface KafkaRuntimeOptions {
   batchSize?: number;
   /** records read and waiting for room in their partition's task before it is paused (default 2000) */
   maxWaitingPerPartition?: number;
-  /** how long one consume call waits for the next message (default 20 ms) */
+  /**
+   * how long one consume call waits for the next message (default 5 ms). A batch ends at the
+   * first gap this long, so this is also the delay a lone (priority) record can pick up.
+   */
   consumeTimeoutMs?: number;
   /** how often finished offsets are committed (default 200 ms) */
   commitIntervalMs?: number;
@@ -85,7 +88,7 @@ export interface ResolvedOptions {
 const silentLogger: RuntimeLogger = { info() {}, warn() {}, error() {} };
 
 const POSITIVE_INTEGERS = [
-  ['maxUnfinishedPerPartition', 1000], ['maxUnfinished', 10_000], ['batchSize', 500], ['maxWaitingPerPartition', 2000], ['consumeTimeoutMs', 20],
+  ['maxUnfinishedPerPartition', 1000], ['maxUnfinished', 10_000], ['batchSize', 500], ['maxWaitingPerPartition', 2000], ['consumeTimeoutMs', 5],
   ['commitIntervalMs', 200], ['purgeIntervalMs', 1000], ['revokeGraceMs', 5000], ['shutdownGraceMs', 10_000],
   ['healthIntervalMs', 1000], ['partitions', 1],
 ] as const;

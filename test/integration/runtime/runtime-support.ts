@@ -52,7 +52,9 @@ export class Collector {
 
   private constructor(consumer: Kafka.KafkaConsumer) {
     this.#consumer = consumer;
-    consumer.setDefaultConsumeTimeout(20);
+    // consume(n) waits until n messages or a gap of this long: short, or a steady stream would
+    // be read back in late batches (and latencies measured through it would include that wait)
+    consumer.setDefaultConsumeTimeout(1);
     this.#done = this.#loop();
   }
 
