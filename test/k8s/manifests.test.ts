@@ -90,6 +90,11 @@ test('the validator rejects what the API server would (it can fail)', () => {
   assert.equal(validator.problems(topic({ partitions: 3, replicas: 1, config: { 'retention.ms': '1' } })), []);
   assert.ok(validator.problems(topic({ partitions: 0 })).some((p) => p.includes('/spec/partitions')), 'partitions >= 1');
   assert.ok(validator.problems(topic({ partitons: 3 })).some((p) => p.includes('partitons')), 'an unknown field is refused');
+  const pod = { containers: [{ name: 'c', image: 'i', imagePullPolicyy: 'Always' }] };
+  const misspelt = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x', labels: { any: 'label' } }, spec: { selector: {}, template: { spec: pod } } };
+  assert.equal(validator.problems(misspelt), ['Deployment/x: /spec/template/spec/containers/0/imagePullPolicyy is not a field of Deployment']);
+  const monitor = { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name: 'm' }, spec: { selector: {}, endpoints: [{ port: 'metrics', pathh: '/metrics' }] } };
+  assert.equal(validator.problems(monitor), ['ServiceMonitor/m: /spec/endpoints/0/pathh is not a field of ServiceMonitor']);
   assert.ok(validator.problems({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' } }).some((p) => p.includes('no schema')), 'unknown kinds are not waved through');
   assert.ok(validator.problems({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'Not_A_Name' } }).some((p) => p.includes('DNS-1123')));
 });

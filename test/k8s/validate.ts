@@ -1,13 +1,15 @@
 // Schema validation of rendered objects, offline: core kinds with kubernetes-models (the
 // Kubernetes OpenAPI schemas compiled to validators), ServiceMonitor with the Prometheus Operator
-// models, and custom resources against their CRD's openAPIV3Schema with ajv. A kind without a
-// schema here is an error, so a new manifest cannot slip through unvalidated.
+// models, and custom resources against their CRD's openAPIV3Schema with ajv. Unknown fields are
+// errors, as under kubectl's strict field validation. A kind without a schema here is an error,
+// so a new manifest cannot slip through unvalidated.
 import { Ajv, type ValidateFunction } from 'ajv';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { ConfigMap, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
 import type { K8sObject } from './kustomize.ts';
+import { unknownFields } from './unknown-fields.ts';
 
 interface Validatable { validate(): void }
 type ModelFactory = (data: K8sObject) => Validatable;
@@ -70,8 +72,10 @@ export class ManifestValidator {
     const model = MODELS.get(id);
     const custom = this.#custom.get(id);
     if (model) {
+      const instance = model(object);
       try {
-        model(object).validate();
+        instance.validate();
+        for (const pointer of unknownFields(instance)) problems.push(`${where}: ${pointer} is not a field of ${object.kind}`);
       } catch (err) {
         problems.push(`${where}: ${(err as Error).message}`);
       }
