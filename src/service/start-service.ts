@@ -20,6 +20,7 @@ import { createTopologyPageRoutes, type RouteHandler } from '../topology-page/in
 import { buildAvailabilityTopology } from '../../topology/availability-check.ts';
 import { createAvailabilityServices, type ServiceHooks } from '../worker/wire-services.ts';
 import type { Logger } from './logger.ts';
+import { logAttempt, withUnaddressableLog } from './check-log.ts';
 import { logOutputs, requestIdOf } from './output-log.ts';
 import { combineProbes } from './probes.ts';
 import { embeddedWorkerView, kafkaWorkerView, type WorkerView } from './worker-view.ts';
@@ -65,7 +66,7 @@ function workerTopology(options: ServiceOptions, hooks: ServiceHooks): { topolog
   options.logger.info({ providers: wired.configuredProviders }, 'cloud checkers configured');
   const topology = buildAvailabilityTopology({
     topics: config.topics,
-    services: wired.services,
+    services: withUnaddressableLog(wired.services, options.logger),
     ttlMs: config.cache.ttlSeconds * 1000,
     concurrency: config.checks.concurrencyPerProvider * 3,
     // lookup + rate-limit waits + every attempt of every application: the checks bound themselves
@@ -100,7 +101,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   collectDefaultMetrics({ register: registry });
   const checkMetrics = createCheckMetrics(registry);
   const ingressMetrics = createIngressMetrics(registry);
-  const hooks: ServiceHooks = { onAttempt: (report) => checkMetrics.observeAttempt(report) };
+  const logCheck = logAttempt(logger);
+  const hooks: ServiceHooks = { onAttempt: (report) => { checkMetrics.observeAttempt(report); logCheck(report); } };
   const live: Record<string, Probe> = {};
   const ready: Record<string, Probe> = {};
   let routes: Record<string, RouteHandler> = {};
