@@ -78,7 +78,7 @@ export async function runScenario(): Promise<Scenario> {
     await waitUntil('the cached replay and the recheck', () => statusCount === emulators.demo.length + 2);
     await waitUntil('the unknown source dropped', () => running.embedded!.task.observer.counts('drop-unaddressable').in === 1);
     // refused at the ingress: no identity, and an identity that is not base64 JSON
-    for (const headers of [{}, { 'x-rh-identity': 'not-an-identity' }]) {
+    for (const headers of [{}, { 'x-rh-identity': 'not-an-identity' }] as Record<string, string>[]) {
       const response = await fetch(`${url}${CHECK_PATH}`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: '{"source_id":"1001"}' });
       await response.arrayBuffer();
       if (response.status < 400 || response.status >= 500) throw new Error(`expected a 4xx, got ${response.status}`);
