@@ -2,7 +2,7 @@
 // with Strimzi's own CRD generator (both resolved by Maven from test/k8s/strimzi/pom.xml; see the
 // pom for why these versions) and cached under .cache/strimzi/. Later runs are offline.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
@@ -32,10 +32,13 @@ export function strimziApiVersion(): string {
 
 async function generate(dir: string, target: string): Promise<void> {
   const libs = path.join(dir, 'libs');
-  if (!existsSync(path.join(libs, `api-${strimziApiVersion()}.jar`))) {
+  // written after a complete copy: an interrupted one is redone, not half used
+  const complete = path.join(libs, '.complete');
+  if (!existsSync(complete)) {
     console.log(`resolving io.strimzi:api ${strimziApiVersion()} and its CRD generator with Maven into ${path.relative(root, libs)} (once)`);
     await run('mvn', ['-q', '-B', '-f', pom, 'dependency:copy-dependencies', `-DoutputDirectory=${libs}`, '-DincludeScope=runtime'], { maxBuffer: 16 * 1024 * 1024 })
       .catch((err: Error & { stdout?: string }) => { throw new Error(`mvn could not resolve the Strimzi artifacts: ${err.stdout || err.message}`); });
+    writeFileSync(complete, '');
   }
   // The arguments Strimzi's api/pom.xml passes for 043-Crd-kafkatopic.yaml.
   const partial = `${target}.${process.pid}.tmp`;
