@@ -12,8 +12,8 @@ import Kafka from 'node-rdkafka';
 import { describeError } from '../../dsl/errors.ts';
 import type { Topology } from '../../dsl/topology.ts';
 import type { ChangelogPort, InputRecord, ProducerPort, TaskMetrics } from '../task/contract.ts';
-import { TopologyTask } from '../task/topology-task.ts';
 import { TopologyObserver } from '../task/topology-observer.ts';
+import { TopologyTask } from '../task/topology-task.ts';
 import { AckedProducer } from './acked-producer.ts';
 import { AssignedPartition, partitionKey } from './assigned-partition.ts';
 import { ChangelogRestorer } from './changelog-restorer.ts';
@@ -37,6 +37,13 @@ export interface RuntimeHealth {
   readonly pausedPartitions: number;
   readonly restoringShards: number;
   readonly unfinished: number;
+}
+
+/** Records of an input partition this worker owns that are not finished: end offset − committed. */
+export interface PartitionLag {
+  readonly topic: string;
+  readonly partition: number;
+  readonly lag: number;
 }
 
 export interface RuntimeCounters extends TaskMetrics {
@@ -206,11 +213,27 @@ export class KafkaRuntime {
     return this.#failure;
   }
 
-  /** Consumer lag of every input partition this worker owns: records not handed to its task yet. */
-  lag(): { topic: string; partition: number; lag: number }[] {
+  /**
+   * Consumer lag of every input partition this worker owns: the end offset librdkafka last saw
+   * minus the group's committed offset (Kafka's definition, the embedded runtime's too).
+   * Partitions not fetched yet are left out.
+   */
+  lag(): PartitionLag[] {
     const consumer = this.#consumer;
     if (!consumer) return [];
-    return [...this.#assigned.values()].map((ap) => ({ topic: ap.topic, partition: ap.partition, lag: this.#lag(consumer, ap) }));
+    const out: PartitionLag[] = [];
+    for (const ap of this.#assigned.values()) {
+      let high: number;
+      try {
+        high = consumer.getWatermarkOffsets(ap.topic, ap.partition).highOffset;
+      } catch {
+        continue;
+      }
+      if (!(high >= 0)) continue;
+      const base = ap.committed >= 0 ? ap.committed : 0;
+      out.push({ topic: ap.topic, partition: ap.partition, lag: Math.max(0, high - base) });
+    }
+    return out;
   }
 
   /** Input partitions this worker owns now, as "topic[partition]". */
@@ -381,7 +404,22 @@ export class KafkaRuntime {
       this.#assigned.set(key, ap);
     }
     this.options.logger.info({ partitions: assignment.map((a) => partitionKey(a.topic, a.partition)) }, 'partitions assigned');
+    this.#learnCommitted(assignment);
     this.#scheduleFlow();
+  }
+
+  /** Asks the group coordinator for the committed offsets of new partitions (for lag()). */
+  #learnCommitted(assignment: Kafka.Assignment[]): void {
+    const consumer = this.#consumer;
+    if (!consumer || assignment.length === 0) return;
+    const toppars = assignment.map(({ topic, partition }) => ({ topic, partition }));
+    consumer.committed(toppars, 10_000, (err, offsets) => {
+      if (err) return; // lag() counts from 0 until the first commit of this worker
+      for (const c of offsets) {
+        const ap = this.#assigned.get(partitionKey(c.topic, c.partition));
+        if (ap && c.offset > ap.committed) ap.committed = c.offset;
+      }
+    });
   }
 
   /** Finishes (within revokeGraceMs) or abandons the revoked partitions' work, commits what finished, lets go. */

@@ -58,6 +58,11 @@ test('embedded and Kafka runtimes give the same outputs and dead letters', async
     assert.equal(collector.of(topics.status).map(outputKey).sort(), expectedOutputs);
     assert.equal(collector.of(topics.deadLetters).map((m) => deadLetterKey(m.headers, m.key)).sort(), expectedDead);
     assert.is(runtime.health().status, 'healthy');
+    // lag is end offset − committed: zero once the finished records are committed
+    await collector.until(() => runtime.lag().length === 2 * PARTITIONS && runtime.lag().every((l) => l.lag === 0), 'lag() to reach 0 on every input partition', 10_000);
+    const inputs0 = inputs.flat();
+    assert.is(runtime.observer.counts('requests-source').in, inputs0.filter((i) => i.topic === topics.requests).length, 'one observer counts for every partition task');
+    assert.is(runtime.observer.counts('priority-source').in, inputs0.filter((i) => i.topic === topics.priority).length);
     const counters = runtime.counters();
     assert.is(counters.processed, inputs[0]!.length + inputs[1]!.length);
     assert.is(counters.deadLettered, 3);
