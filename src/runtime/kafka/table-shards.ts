@@ -36,7 +36,7 @@ export interface TableShardsOptions {
   topology: Topology;
   clock: TaskClock;
   storeFactory: StoreFactory;
-  restorer: ChangelogRestorer;
+  restorer: Pick<ChangelogRestorer, 'restore'>;
   /** told when a shard's restore failed (the runtime retries) */
   onRestoreError: (partition: number, error: unknown) => void;
   onRestored: (partition: number, records: number, ms: number) => void;
