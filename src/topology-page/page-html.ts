@@ -89,7 +89,7 @@ header { display: flex; gap: 16px; align-items: baseline; }
 h1 { font-size: 18px; margin: 0; }
 #status { font-size: 12px; color: #666; }
 #status.failed { color: #b00020; }
-svg text.live { font-size: 9px; fill: #1a5fb4; font-family: Helvetica, Arial, sans-serif; }
+svg text.live { font-size: 9px; fill: #1a5fb4; font-family: Helvetica, Arial, sans-serif; paint-order: stroke; stroke: #ffffff; stroke-width: 3px; stroke-linejoin: round; }
 g.node.busy > path, g.node.busy > polygon { stroke: #1a5fb4; stroke-width: 2; }
 g.node.has-errors > path, g.node.has-errors > polygon { stroke: #b00020; stroke-width: 2; }
 g.node.has-errors text.live { fill: #b00020; }
