@@ -28,14 +28,12 @@ test.after(async () => {
 
 /** The text the page wrote under a node, once it matches `pattern`. */
 async function waitForLabel(page: Page, id: string, pattern: RegExp): Promise<string> {
-  const handle = await page.waitForFunction(
-    ([elementId, source]) => {
-      const text = document.getElementById(elementId!)?.querySelector('text.live')?.textContent ?? '';
-      return new RegExp(source!).test(text) ? text : false;
-    },
-    [id, pattern.source] as const,
-    { timeout: 15_000, polling: 100 },
-  );
+  // an expression string: it runs in the page (the project's TypeScript has no DOM library)
+  const expression = `(() => {
+    const text = document.getElementById(${JSON.stringify(id)})?.querySelector('text.live')?.textContent ?? '';
+    return new RegExp(${JSON.stringify(pattern.source)}).test(text) ? text : false;
+  })()`;
+  const handle = await page.waitForFunction(expression, undefined, { timeout: 15_000, polling: 100 });
   return String(await handle.jsonValue());
 }
 
@@ -71,7 +69,7 @@ test('the page shows every node\'s counts after a run and updates them in place'
   assert.match(await page.textContent('#status') ?? '', /^updated /);
 
   // more traffic while the page is open: the same document shows the new count
-  await page.evaluate(() => { (window as unknown as { marker: number }).marker = 42; });
+  await page.evaluate('window.marker = 42');
   const posted = await fetch(`${scenario.service.ingress!.url}${CHECK_PATH}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-rh-identity': scenario.emulators.identity.xRhIdentity },
@@ -80,7 +78,7 @@ test('the page shows every node\'s counts after a run and updates them in place'
   assert.is(posted.status, 202);
   await posted.arrayBuffer();
   await waitForLabel(page, 'n_status_sink', new RegExp(`^in ${statuses + 1} · out ${statuses + 1} · `));
-  assert.is(await page.evaluate(() => (window as unknown as { marker?: number }).marker), 42, 'updated in place, not reloaded');
+  assert.is(await page.evaluate('window.marker'), 42, 'updated in place, not reloaded');
   assert.is(await page.$$eval('#n_status_sink text.live', (labels) => labels.length), 1, 'one label per node, rewritten');
 
   await mkdir(ARTIFACTS, { recursive: true });
