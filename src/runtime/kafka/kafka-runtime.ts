@@ -351,12 +351,14 @@ export class KafkaRuntime {
     }
   }
 
-  /** Records of a priority partition not read yet, from the watermark librdkafka last saw. */
+  /** Records of a priority partition not handed over yet, from the watermark librdkafka last saw. */
   #lag(consumer: Kafka.KafkaConsumer, ap: AssignedPartition): number {
     let lag = ap.held.length;
-    if (ap.next < 0) return lag;
+    // before its first record is read, the partition starts at the group's committed offset
+    const position = ap.next >= 0 ? ap.next : ap.committed;
+    if (position < 0) return lag;
     try {
-      lag += Math.max(0, consumer.getWatermarkOffsets(ap.topic, ap.partition).highOffset - ap.next);
+      lag += Math.max(0, consumer.getWatermarkOffsets(ap.topic, ap.partition).highOffset - position);
     } catch {
       // no watermark yet for a partition that has not been fetched
     }
