@@ -1,16 +1,17 @@
 // Source ids are strings of digits. Those that are canonical decimals (no leading zero) below
-// 2^48 are kept as two typed-array words (low 32 bits, high 16 bits) instead of a JS string; the
+// 2^40 are kept as two typed-array words (low 32 bits, high 8 bits) instead of a JS string; the
 // canonical form makes `String(n)` give back exactly the original key. Anything else (leading
 // zeros, signs, letters, larger numbers) is not numeric here and goes to the table's side map.
-
-/** Keys at or above this stay strings: 48 bits fit in a Uint32 word plus a Uint16 word. */
-export const NUMERIC_KEY_LIMIT = 2 ** 48;
+// 2^40 (about 1.1e12) is far above any id Sources has handed out; the 8 bits it leaves free in
+// the key's high word hold one more byte of an inline value (see ttl-table.ts).
+/** Keys at or above this stay strings: 40 bits fit in a Uint32 word plus 8 bits of another. */
+export const NUMERIC_KEY_LIMIT = 2 ** 40;
 const TWO_32 = 2 ** 32;
 
 /** The key as a number, or -1 when it is not a canonical decimal below NUMERIC_KEY_LIMIT. */
 export function parseNumericKey(key: string): number {
   const length = key.length;
-  // 2^48 has 15 digits, so a 15-digit decimal is still exact in a double
+  // 2^40 has 13 digits; anything up to 15 digits is still exact in a double, so the limit check below is exact
   if (length === 0 || length > 15) return -1;
   if (length > 1 && key.charCodeAt(0) === 48) return -1;
   let value = 0;

@@ -1,13 +1,15 @@
 // A key-value table whose entries expire a fixed time after they were written, built to hold
-// millions of source ids in a few tens of bytes each (DESIGN.md: "memory is a design target").
+// millions of source ids in a few tens of bytes each (DESIGN.md: "memory is a design target"),
+// and to answer a lookup with one random memory access.
 //
-// Layout, for keys that are canonical decimals below 2^48 (every real source id):
-//   - entries live in dense, chunked Uint32Arrays, four words (16 bytes) an entry, so that one
-//     lookup touches one cache line:
-//       key low 32 bits · key high 16 bits | value length << 16 · expiry · value reference
-//   - an open-addressing index (Uint32Array, linear probing, load ≤ 3/4) maps a key's hash to
-//     its entry number + 1 (0 = empty). Deletion shifts the probe run back (no tombstone slots)
-//     and fills the hole in the dense arrays with the last entry.
+// Layout, for keys that are canonical decimals below 2^48 (every real source id): one
+// open-addressing hash table (slot-table.ts) whose slots are the entries themselves, four words
+// (16 bytes) a slot in one Uint32Array:
+//       key low 32 bits · key high 16 bits | value length << 16 · expiry word · value reference
+// A lookup hashes the key, reads its home slot and, with linear probing, the next ones: the key,
+// its expiry and (usually) its value come in the same cache line. The earlier layout (an index
+// of entry numbers, then a dense entry array) cost two dependent cache misses per lookup, which
+// at 10M entries halved the lookup rate (see slot-table.ts for the figures).
 //   - an encoded value of up to 4 bytes is kept in the reference word itself (no arena, no
 //     second cache miss); longer ones (≤ 65535 bytes) sit in a byte arena (value-arena.ts),
 //     compacted when waste grows. get() copies the value into a scratch buffer before decoding,
@@ -16,18 +18,20 @@
 // Any other key (letters, leading zeros, 2^48 and above) goes to a plain side Map, so every
 // string key works and comes back exactly as it went in.
 //
-// Expiry resolution: whole milliseconds, exact. The expiry word holds `expiresAt - base` in ms,
-// where `base` is a moving epoch. When a new expiry no longer fits 32 bits (at most every
-// ~24.8 days, since ttlMs ≤ 2^31) every word is rebased in one pass; word 0 means "expired at or
-// before the base". Clock values are floored to whole milliseconds; with an integer clock
-// (Date.now) an entry written at t is visible while now < t + ttlMs and gone from t + ttlMs on.
+// Expiry resolution: whole milliseconds, exact. The expiry word holds 1 + (expiresAt - base) in
+// ms, where `base` is a moving epoch; word 0 marks a free slot and word 1 "expired at or before
+// the base". When a new expiry no longer fits 32 bits (at most every ~24.8 days, since
+// ttlMs ≤ 2^31) every word is rebased in one pass. Clock values are floored to whole
+// milliseconds; with an integer clock (Date.now) an entry written at t is visible while
+// now < t + ttlMs and gone from t + ttlMs on.
 // Limits of the 32-bit word, for clocks that misbehave: an entry already expired when a rebase
 // happens stays expired if the clock later steps back before its expiry; an expiry more than
 // ~49 days after the base (a clock stepping back by weeks, a record stamped weeks ahead) is
 // clamped to the farthest instant the word can hold.
 import { MAX_VALUE_BYTES, ValueArena } from './value-arena.ts';
 import { StoreError } from './errors.ts';
-import { hashWords, highWord, joinWords, lowWord, parseNumericKey } from './numeric-key.ts';
+import { highWord, joinWords, lowWord, parseNumericKey } from './numeric-key.ts';
+import { EXPIRY, FREE, HIGH_LENGTH, KEY_HIGH_MASK, LOW, REF, SLOT_WORDS, SlotTable } from './slot-table.ts';
 import type { Clock, StoreChange, TtlTableOptions, ValueCodec } from './types.ts';
 
 export type { Clock, StoreChange, TtlTableOptions, ValueCodec } from './types.ts';
@@ -36,18 +40,9 @@ export { jsonCodec } from './json-codec.ts';
 /** The longest TTL: expiry words are 32-bit ms offsets, and a rebase must leave room for one TTL. */
 export const MAX_TTL_MS = 2 ** 31;
 
-const CHUNK_BITS = 16;
-const CHUNK_SIZE = 1 << CHUNK_BITS; // entries per dense chunk; a table wastes at most one chunk
-const CHUNK_MASK = CHUNK_SIZE - 1;
-const FIRST_CHUNK_SIZE = 256; // the first chunk doubles up to CHUNK_SIZE, so small tables stay small
-const FIRST_INDEX_SLOTS = 512;
-const MAX_RELATIVE = 0xffffffff;
-// word offsets within an entry
-const LOW = 0;
-const HIGH_LENGTH = 1; // key high 16 bits | value length << 16
-const EXPIRY = 2;
-const REF = 3;
-const INLINE_BYTES = 4; // values this short live in the REF word
+const EXPIRED = 1; // expiry word of an entry that expired at or before the base
+const MAX_RELATIVE = 0xfffffffe; // expiry word = 1 + relative, at most 0xffffffff
+const INLINE_BYTES = 5; // values this short live in the slot: bytes 0-3 in REF, byte 4 in HIGH_LENGTH bits 8-15
 const SCRATCH_VIEWS = 256; // views of the scratch buffer kept per length, for values up to this size
 
 interface SideEntry {
@@ -55,16 +50,17 @@ interface SideEntry {
   bytes: Uint8Array;
 }
 
-/** Up to four bytes packed little-endian into one word. */
+/** The first four bytes of a value, packed little-endian into the REF word. */
 function packInline(bytes: Uint8Array): number {
   let word = 0;
-  for (let k = bytes.length - 1; k >= 0; k--) word = (word << 8) | bytes[k]!;
+  for (let k = Math.min(bytes.length, 4) - 1; k >= 0; k--) word = (word << 8) | bytes[k]!;
   return word >>> 0;
 }
 
-/** An entry's first word in its chunk. */
-function wordOf(i: number): number {
-  return (i & CHUNK_MASK) << 2;
+/** The HIGH_LENGTH word: key high bits, the fifth byte of a 5-byte inline value, the value length. */
+function highLengthWord(high: number, bytes: Uint8Array): number {
+  const fifth = bytes.length === INLINE_BYTES ? bytes[4]! << 8 : 0;
+  return (high | fifth | (bytes.length << 16)) >>> 0;
 }
 
 /**
@@ -82,10 +78,7 @@ export class TtlTable<V> {
   private readonly clock: Clock;
   private readonly codec: ValueCodec<V>;
 
-  private chunks: Uint32Array[] = [];
-  private count = 0;
-  private index = new Uint32Array(FIRST_INDEX_SLOTS);
-  private mask = FIRST_INDEX_SLOTS - 1;
+  private slots = new SlotTable();
   private arena = new ValueArena();
   private base: number;
   private readonly side = new Map<string, SideEntry>();
@@ -112,14 +105,12 @@ export class TtlTable<V> {
 
   /** Entries held, including expired ones that purgeExpired() has not removed yet. */
   get size(): number {
-    return this.count + this.side.size;
+    return this.slots.count + this.side.size;
   }
 
-  /** Bytes of typed arrays the table holds (index, entries, value arena); the side map is not counted. */
+  /** Bytes of typed arrays the table holds (slots, value arena); the side map is not counted. */
   get allocatedBytes(): number {
-    let dense = 0;
-    for (const chunk of this.chunks) dense += chunk.byteLength;
-    return this.index.byteLength + dense + this.arena.allocatedBytes;
+    return this.slots.words.byteLength + this.arena.allocatedBytes;
   }
 
   /** The value, or undefined when the key is absent or expired (now ≥ written + ttlMs). */
@@ -130,13 +121,12 @@ export class TtlTable<V> {
       if (entry === undefined || this.now() >= entry.expiresAt) return undefined;
       return this.decode(key, entry.bytes);
     }
-    const slot = this.findSlot(lowWord(n), highWord(n));
+    const slot = this.slots.find(lowWord(n), highWord(n));
     if (slot < 0) return undefined;
-    const i = this.index[slot]! - 1;
-    const chunk = this.chunks[i >>> CHUNK_BITS]!;
-    const w = wordOf(i);
-    if (this.isExpired(chunk[w + EXPIRY]!, this.now())) return undefined;
-    return this.decode(key, this.readValue(chunk[w + REF]!, chunk[w + HIGH_LENGTH]! >>> 16));
+    const words = this.slots.words;
+    const w = slot * SLOT_WORDS;
+    if (this.isExpired(words[w + EXPIRY]!, this.now())) return undefined;
+    return this.decode(key, this.readValue(words[w + REF]!, words[w + HIGH_LENGTH]!));
   }
 
   /** Stores the value, stamped with clock(); returns the changelog record to write. */
@@ -152,6 +142,7 @@ export class TtlTable<V> {
   delete(key: string): StoreChange | undefined {
     const now = this.now();
     if (!this.remove(key)) return undefined;
+    this.slots.shrinkIfSparse();
     this.compactIfWorthwhile();
     return { key, value: null, timestamp: now };
   }
@@ -174,7 +165,8 @@ export class TtlTable<V> {
         tombstones.push({ key, value: null, timestamp: now });
       }
     }
-    if (this.count > 0 && tombstones.length < limit) this.purgeDense(now, limit, tombstones);
+    if (this.slots.count > 0 && tombstones.length < limit) this.purgeSlots(now, limit, tombstones);
+    if (this.slots.shrinkIfSparse()) this.purgeCursor = 0;
     this.compactIfWorthwhile();
     return tombstones;
   }
@@ -192,7 +184,7 @@ export class TtlTable<V> {
     const now = this.now();
     const expiresAt = Math.floor(timestamp) + this.ttlMs;
     if (value === null || expiresAt <= now) {
-      this.remove(key);
+      if (this.remove(key)) this.slots.shrinkIfSparse();
     } else {
       this.write(key, value, expiresAt, now);
     }
@@ -239,27 +231,27 @@ export class TtlTable<V> {
     return new StoreError('STORE_INVALID_CHANGE', `TtlTable "${this.name}": restore: ${detail}`);
   }
 
-  private isExpired(relative: number, now: number): boolean {
-    return relative === 0 || now >= this.base + relative;
+  /** Whether an entry's expiry word says it is gone at `now`. */
+  private isExpired(word: number, now: number): boolean {
+    return word === EXPIRED || now >= this.base + word - 1;
   }
 
   /** The expiry word for an entry that is live at `now`, rebasing first when it would not fit. */
-  private relativeExpiry(expiresAt: number, now: number): number {
+  private expiryWord(expiresAt: number, now: number): number {
     let relative = expiresAt - this.base;
     if (relative <= 0 || relative > MAX_RELATIVE) {
       this.rebase(now);
       relative = expiresAt - this.base;
     }
-    return Math.min(Math.max(relative, 0), MAX_RELATIVE);
+    return Math.min(Math.max(relative, 0), MAX_RELATIVE) + 1;
   }
 
   private rebase(newBase: number): void {
     const shift = newBase - this.base;
-    for (let i = 0; i < this.count; i++) {
-      const chunk = this.chunks[i >>> CHUNK_BITS]!;
-      const w = wordOf(i) + EXPIRY;
-      const relative = chunk[w]!;
-      if (relative !== 0) chunk[w] = Math.min(Math.max(relative - shift, 0), MAX_RELATIVE);
+    const words = this.slots.words;
+    for (let w = EXPIRY; w < words.length; w += SLOT_WORDS) {
+      const word = words[w]!;
+      if (word !== FREE && word !== EXPIRED) words[w] = Math.min(Math.max(word - 1 - shift, 0), MAX_RELATIVE) + 1;
     }
     this.base = newBase;
   }
@@ -276,198 +268,67 @@ export class TtlTable<V> {
     }
     const low = lowWord(n);
     const high = highWord(n);
-    const relative = this.relativeExpiry(expiresAt, now);
-    const slot = this.findSlot(low, high);
+    const expiry = this.expiryWord(expiresAt, now); // may rebase: before reading any expiry word
+    const slot = this.slots.find(low, high);
+    const ref = this.storeValue(bytes);
     if (slot >= 0) {
-      const i = this.index[slot]! - 1;
-      const chunk = this.chunks[i >>> CHUNK_BITS]!;
-      const w = wordOf(i);
-      const ref = this.storeValue(bytes); // first: a too-large value must leave the entry as it was
-      this.releaseValue(chunk[w + HIGH_LENGTH]! >>> 16);
-      chunk[w + HIGH_LENGTH] = high | (bytes.length << 16);
-      chunk[w + EXPIRY] = relative;
-      chunk[w + REF] = ref;
+      const words = this.slots.words;
+      const w = slot * SLOT_WORDS;
+      this.releaseValue(words[w + HIGH_LENGTH]! >>> 16);
+      words[w + HIGH_LENGTH] = highLengthWord(high, bytes);
+      words[w + EXPIRY] = expiry;
+      words[w + REF] = ref;
       this.compactIfWorthwhile();
       return;
     }
-    const ref = this.storeValue(bytes);
-    const i = this.count;
-    this.ensureDenseCapacity();
-    const chunk = this.chunks[i >>> CHUNK_BITS]!;
-    const w = wordOf(i);
-    chunk[w + LOW] = low;
-    chunk[w + HIGH_LENGTH] = high | (bytes.length << 16);
-    chunk[w + EXPIRY] = relative;
-    chunk[w + REF] = ref;
-    this.count = i + 1;
-    if (this.count * 4 > this.index.length * 3) this.growIndex();
-    else this.insertSlot(low, high, i);
+    this.slots.insert(slot, low, highLengthWord(high, bytes), expiry, ref);
   }
 
   /** Removes the key wherever it lives; false when it was not held. */
   private remove(key: string): boolean {
     const n = this.numericKey(key);
     if (n < 0) return this.side.delete(key);
-    const slot = this.findSlot(lowWord(n), highWord(n));
+    const slot = this.slots.find(lowWord(n), highWord(n));
     if (slot < 0) return false;
-    this.removeAtSlot(slot);
+    this.releaseValue(this.slots.words[slot * SLOT_WORDS + HIGH_LENGTH]! >>> 16);
+    this.slots.removeAt(slot);
     return true;
   }
 
-  private findSlot(low: number, high: number): number {
-    const index = this.index;
-    const mask = this.mask;
-    let slot = hashWords(low, high) & mask;
-    for (;;) {
-      const entry = index[slot]!;
-      if (entry === 0) return -1;
-      const i = entry - 1;
-      const chunk = this.chunks[i >>> CHUNK_BITS]!;
-      const w = wordOf(i);
-      if (chunk[w + LOW] === low && (chunk[w + HIGH_LENGTH]! & 0xffff) === high) return slot;
-      slot = (slot + 1) & mask;
-    }
-  }
-
-  private insertSlot(low: number, high: number, i: number): void {
-    let slot = hashWords(low, high) & this.mask;
-    while (this.index[slot] !== 0) slot = (slot + 1) & this.mask;
-    this.index[slot] = i + 1;
-  }
-
-  private growIndex(): void {
-    const slots = this.index.length * 2;
-    this.index = new Uint32Array(slots);
-    this.mask = slots - 1;
-    for (let i = 0; i < this.count; i++) {
-      const chunk = this.chunks[i >>> CHUNK_BITS]!;
-      const w = wordOf(i);
-      this.insertSlot(chunk[w + LOW]!, chunk[w + HIGH_LENGTH]! & 0xffff, i);
-    }
-  }
-
-  private ensureDenseCapacity(): void {
-    const last = this.chunks[this.chunks.length - 1];
-    const lastEntries = last === undefined ? 0 : last.length >>> 2;
-    const capacity = last === undefined ? 0 : (this.chunks.length - 1) * CHUNK_SIZE + lastEntries;
-    if (this.count < capacity) return;
-    if (last === undefined) {
-      this.chunks.push(new Uint32Array(FIRST_CHUNK_SIZE * 4));
-    } else if (lastEntries < CHUNK_SIZE) {
-      // only the first chunk is ever short: double it
-      const grown = new Uint32Array(lastEntries * 2 * 4);
-      grown.set(last);
-      this.chunks[this.chunks.length - 1] = grown;
-    } else {
-      this.chunks.push(new Uint32Array(CHUNK_SIZE * 4));
-    }
-  }
-
-  /** Removes the entry the index slot points at: back-shift the probe run, fill the dense hole. */
-  private removeAtSlot(slot: number): void {
-    const i = this.index[slot]! - 1;
-    const chunk = this.chunks[i >>> CHUNK_BITS]!;
-    const w = wordOf(i);
-    this.releaseValue(chunk[w + HIGH_LENGTH]! >>> 16);
-    this.clearSlot(slot);
-
-    const last = this.count - 1;
-    if (i !== last) {
-      const from = this.chunks[last >>> CHUNK_BITS]!;
-      const fw = wordOf(last);
-      const low = from[fw + LOW]!;
-      const highLength = from[fw + HIGH_LENGTH]!;
-      chunk[w + LOW] = low;
-      chunk[w + HIGH_LENGTH] = highLength;
-      chunk[w + EXPIRY] = from[fw + EXPIRY]!;
-      chunk[w + REF] = from[fw + REF]!;
-      let moved = hashWords(low, highLength & 0xffff) & this.mask;
-      while (this.index[moved] !== last + 1) moved = (moved + 1) & this.mask;
-      this.index[moved] = i + 1;
-    }
-    this.count = last;
-    // release a trailing chunk once a whole spare chunk stands behind it (hysteresis against thrash)
-    if (this.chunks.length > 2 && this.count <= (this.chunks.length - 2) * CHUNK_SIZE) this.chunks.pop();
-  }
-
-  /** Linear-probing deletion: move later members of the probe run back so lookups still find them. */
-  private clearSlot(slot: number): void {
-    const index = this.index;
-    const mask = this.mask;
-    let hole = slot;
-    let next = (hole + 1) & mask;
-    for (;;) {
-      const entry = index[next]!;
-      if (entry === 0) break;
-      const i = entry - 1;
-      const chunk = this.chunks[i >>> CHUNK_BITS]!;
-      const w = wordOf(i);
-      const home = hashWords(chunk[w + LOW]!, chunk[w + HIGH_LENGTH]! & 0xffff) & mask;
-      // the entry may fill the hole unless its home lies cyclically in (hole, next]
-      const stays = hole <= next ? home > hole && home <= next : home > hole || home <= next;
-      if (!stays) {
-        index[hole] = entry;
-        hole = next;
-      }
-      next = (next + 1) & mask;
-    }
-    index[hole] = 0;
-  }
-
-  private slotOfEntry(i: number): number {
-    const chunk = this.chunks[i >>> CHUNK_BITS]!;
-    const w = wordOf(i);
-    let slot = hashWords(chunk[w + LOW]!, chunk[w + HIGH_LENGTH]! & 0xffff) & this.mask;
-    while (this.index[slot] !== i + 1) slot = (slot + 1) & this.mask;
-    return slot;
-  }
-
-  private expiredEntry(i: number, now: number): boolean {
-    return this.isExpired(this.chunks[i >>> CHUNK_BITS]![wordOf(i) + EXPIRY]!, now);
-  }
-
-  private removeExpiredEntry(i: number, now: number, tombstones: StoreChange[]): void {
-    const chunk = this.chunks[i >>> CHUNK_BITS]!;
-    const w = wordOf(i);
-    tombstones.push({ key: String(joinWords(chunk[w + LOW]!, chunk[w + HIGH_LENGTH]! & 0xffff)), value: null, timestamp: now });
-    this.removeAtSlot(this.slotOfEntry(i));
-  }
-
   /**
-   * Walks the dense entries downward from the cursor, then wraps to the top. Removing entry i
-   * moves the last entry into i: in the first leg that entry may not have been examined, so i is
-   * examined again; in the second leg it came from above i, already examined and live.
+   * Walks the slots upward from the cursor, wrapping around, for at most one full turn. Removing
+   * the entry at slot s moves later members of its probe run back into s or beyond, never behind
+   * s, so s is examined again and nothing unexamined is skipped; an entry moved from the part
+   * already walked (a run that wraps past the start) is live and is merely examined twice.
    */
-  private purgeDense(now: number, limit: number, tombstones: StoreChange[]): void {
-    const start = Math.min(this.purgeCursor, this.count - 1);
-    let i = start;
-    while (i >= 0 && tombstones.length < limit) {
-      if (this.expiredEntry(i, now)) {
-        this.removeExpiredEntry(i, now, tombstones);
-        if (i >= this.count) i--;
+  private purgeSlots(now: number, limit: number, tombstones: StoreChange[]): void {
+    const capacity = this.slots.slots;
+    let slot = this.purgeCursor < capacity ? this.purgeCursor : 0;
+    let walked = 0;
+    while (walked < capacity && tombstones.length < limit) {
+      const words = this.slots.words;
+      const w = slot * SLOT_WORDS;
+      const expiry = words[w + EXPIRY]!;
+      if (expiry !== FREE && this.isExpired(expiry, now)) {
+        tombstones.push({ key: String(joinWords(words[w + LOW]!, words[w + HIGH_LENGTH]! & KEY_HIGH_MASK)), value: null, timestamp: now });
+        this.releaseValue(words[w + HIGH_LENGTH]! >>> 16);
+        this.slots.removeAt(slot);
       } else {
-        i--;
+        slot = slot + 1 === capacity ? 0 : slot + 1;
+        walked++;
       }
     }
-    if (i < 0) {
-      // first leg done; the unexamined entries are exactly those above `start`
-      i = this.count - 1;
-      while (i > start && tombstones.length < limit) {
-        if (this.expiredEntry(i, now)) this.removeExpiredEntry(i, now, tombstones);
-        i--;
-      }
-    }
-    this.purgeCursor = Math.max(i, 0);
+    this.purgeCursor = slot;
   }
 
   private compactIfWorthwhile(): void {
     if (!this.arena.wantsCompaction) return;
     const fresh = new ValueArena();
-    for (let i = 0; i < this.count; i++) {
-      const chunk = this.chunks[i >>> CHUNK_BITS]!;
-      const w = wordOf(i);
-      const length = chunk[w + HIGH_LENGTH]! >>> 16;
-      if (length > INLINE_BYTES) chunk[w + REF] = fresh.store(this.arena.view(chunk[w + REF]!, length));
+    const words = this.slots.words;
+    for (let w = 0; w < words.length; w += SLOT_WORDS) {
+      if (words[w + EXPIRY] === FREE) continue;
+      const length = words[w + HIGH_LENGTH]! >>> 16;
+      if (length > INLINE_BYTES) words[w + REF] = fresh.store(this.arena.view(words[w + REF]!, length));
     }
     this.arena = fresh;
   }
@@ -482,13 +343,15 @@ export class TtlTable<V> {
   }
 
   /** The value's bytes, copied into the scratch buffer (valid until the next get). */
-  private readValue(ref: number, length: number): Uint8Array {
+  private readValue(ref: number, highLength: number): Uint8Array {
+    const length = highLength >>> 16;
     if (length > this.scratch.length) {
       this.scratch = new Uint8Array(2 ** Math.ceil(Math.log2(length)));
       this.scratchViews = [];
     }
     if (length <= INLINE_BYTES) {
-      for (let k = 0; k < length; k++) this.scratch[k] = (ref >>> (k * 8)) & 0xff;
+      for (let k = 0; k < length && k < 4; k++) this.scratch[k] = (ref >>> (k * 8)) & 0xff;
+      if (length === INLINE_BYTES) this.scratch[4] = (highLength >>> 8) & 0xff;
     } else {
       this.arena.copyOut(ref, length, this.scratch);
     }
