@@ -291,6 +291,18 @@ test('values of every short length round-trip (inline in the entry or in the are
   values.forEach((v, n) => assert.equal(Array.from(table.get(String(n))!), Array.from(values[9 - n]!), `overwritten, length ${9 - n}`));
 });
 
+test('values of up to five bytes stay in the entry: no arena memory, and they read back whole', () => {
+  const identity = { encode: (v: Uint8Array) => v, decode: (b: Uint8Array) => Uint8Array.from(b) };
+  const filled = (length: number) => {
+    const table = new TtlTable<Uint8Array>({ name: 'bytes', ttlMs: 1000, clock: () => 0, codec: identity });
+    for (let i = 0; i < 1000; i++) table.put(String(i), Uint8Array.from({ length }, (_, k) => (i + k * 31) & 0xff));
+    for (let i = 0; i < 1000; i++) assert.equal(Array.from(table.get(String(i))!), Array.from({ length }, (_, k) => (i + k * 31) & 0xff));
+    return table.allocatedBytes;
+  };
+  assert.is(filled(5), filled(0), 'five-byte values cost nothing beyond the entries');
+  assert.ok(filled(6) > filled(5), 'six-byte values go to the arena');
+});
+
 test('a value too large for the table is refused and leaves the entry as it was', () => {
   const { table } = setup(1000);
   table.put('1', 'small');
