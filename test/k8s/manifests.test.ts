@@ -109,6 +109,14 @@ for (const dir of dirs) {
     assert.ok((ingress.deployment.spec.replicas ?? 1) >= 2, 'the ingress runs 2+ replicas');
   });
 
+  test(`${name}: a stopping ingress keeps answering until it has left the Service's endpoints`, () => {
+    const { deployment, container } = workload(objects, 'ingress');
+    const preStop = container.lifecycle?.preStop;
+    const delay = preStop?.sleep?.seconds ?? (preStop?.exec?.command[0] === 'sleep' ? Number(preStop.exec.command[1]) : 0);
+    assert.ok(delay >= 3, `preStop waits a few seconds (${delay})`);
+    assert.ok((deployment.spec.template.spec.terminationGracePeriodSeconds ?? 30) >= delay + 10, 'and leaves time to drain after it');
+  });
+
   test(`${name}: every configuration variable reaches the containers that read it`, () => {
     const ingressEnv = containerEnvironment(objects, workload(objects, 'ingress').container);
     const workerEnv = containerEnvironment(objects, workload(objects, 'worker').container);

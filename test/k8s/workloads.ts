@@ -21,6 +21,7 @@ export interface Container {
   livenessProbe?: Probe;
   readinessProbe?: Probe;
   startupProbe?: Probe;
+  lifecycle?: { preStop?: { exec?: { command: string[] }; sleep?: { seconds: number } } };
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
   securityContext?: SecurityContext;
   volumeMounts?: Array<{ name: string; mountPath: string; readOnly?: boolean }>;
@@ -47,6 +48,7 @@ export interface PodSpec {
   securityContext?: SecurityContext;
   automountServiceAccountToken?: boolean;
   serviceAccountName?: string;
+  terminationGracePeriodSeconds?: number;
 }
 
 export interface Deployment extends K8sObject {
