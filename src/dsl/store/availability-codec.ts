@@ -16,8 +16,8 @@
 //               varint · 63 = inline UTF-8 (varint length + bytes)
 //     id        as the header says
 //     error     varint index (62) or inline text (63), when the header says so
-// A typical result, one application id below 2^21, takes 1 + 3 = 4 bytes: the TTL table keeps
-// values of up to 4 bytes inside its entry, without a separate arena slot.
+// A typical result, one application id below 2^28, takes 1 + at most 4 = 5 bytes: the TTL table
+// keeps values of up to 5 bytes inside its entry, without a separate arena slot.
 //
 // Error sentences are interned in a table passed at construction: the checks' fixed sentences.
 // The table is part of the format (its indices go to the changelog), so it may only grow at the

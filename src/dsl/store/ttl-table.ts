@@ -2,20 +2,21 @@
 // millions of source ids in a few tens of bytes each (DESIGN.md: "memory is a design target"),
 // and to answer a lookup with one random memory access.
 //
-// Layout, for keys that are canonical decimals below 2^48 (every real source id): one
+// Layout, for keys that are canonical decimals below 2^40 (every real source id): one
 // open-addressing hash table (slot-table.ts) whose slots are the entries themselves, four words
 // (16 bytes) a slot in one Uint32Array:
-//       key low 32 bits · key high 16 bits | value length << 16 · expiry word · value reference
+//       key low 32 bits · key high 8 bits | fifth value byte << 8 | value length << 16 ·
+//       expiry word · value reference (or the first four value bytes)
 // A lookup hashes the key, reads its home slot and, with linear probing, the next ones: the key,
 // its expiry and (usually) its value come in the same cache line. The earlier layout (an index
 // of entry numbers, then a dense entry array) cost two dependent cache misses per lookup, which
 // at 10M entries halved the lookup rate (see slot-table.ts for the figures).
-//   - an encoded value of up to 4 bytes is kept in the reference word itself (no arena, no
-//     second cache miss); longer ones (≤ 65535 bytes) sit in a byte arena (value-arena.ts),
-//     compacted when waste grows. get() copies the value into a scratch buffer before decoding,
-//     so a lookup allocates nothing but the decoded value (a typed-array view costs more than
-//     copying a few bytes).
-// Any other key (letters, leading zeros, 2^48 and above) goes to a plain side Map, so every
+//   - an encoded value of up to 5 bytes is kept in the slot itself (no arena, no second cache
+//     miss; the results codec's usual value is 4 or 5 bytes); longer ones (≤ 65535 bytes) sit
+//     in a byte arena (value-arena.ts), compacted when waste grows. get() copies the value into
+//     a scratch buffer before decoding, so a lookup allocates nothing but the decoded value (a
+//     typed-array view costs more than copying a few bytes).
+// Any other key (letters, leading zeros, 2^40 and above) goes to a plain side Map, so every
 // string key works and comes back exactly as it went in.
 //
 // Expiry resolution: whole milliseconds, exact. The expiry word holds 1 + (expiresAt - base) in
@@ -78,7 +79,7 @@ export class TtlTable<V> {
   private readonly clock: Clock;
   private readonly codec: ValueCodec<V>;
 
-  private slots = new SlotTable();
+  private readonly slots = new SlotTable();
   private arena = new ValueArena();
   private base: number;
   private readonly side = new Map<string, SideEntry>();
