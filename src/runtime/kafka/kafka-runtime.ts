@@ -93,6 +93,8 @@ export class KafkaRuntime {
   #lastContactAt = 0;
   #probing = false;
   #counters = { consumed: 0, commits: 0, rebalances: 0, expired: 0 };
+  #lastConsumeError = '';
+  #lastConsumeErrorAt = 0;
 
   constructor(topology: Topology, options: KafkaRuntimeOptions) {
     this.topology = topology;
@@ -100,10 +102,26 @@ export class KafkaRuntime {
     this.#priorityTopics = new Set(topology.sources.filter((s) => s.priority).map((s) => s.topic));
   }
 
-  /** Creates missing topics, connects, joins the group. Resolves once the consumer is subscribed. */
+  /**
+   * Creates missing topics, connects, joins the group. Resolves once the consumer is subscribed;
+   * on failure, closes whatever it had opened and rejects (KAFKA_CONNECT_FAILED, KAFKA_PARTITION_MISMATCH, ...).
+   */
   async start(): Promise<void> {
     if (this.#started) throw new KafkaRuntimeError('KAFKA_NOT_RUNNING', 'start() was already called');
     this.#started = true;
+    try {
+      await this.#start();
+    } catch (error) {
+      this.#status = 'stopped';
+      const consumer = this.#consumer;
+      if (consumer?.isConnected()) await new Promise<void>((resolve) => consumer.disconnect(() => resolve()));
+      await this.#restorer?.close().catch(() => undefined);
+      await this.#producer?.disconnect().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async #start(): Promise<void> {
     const o = this.options;
     await prepareTopics(this.topology, o.brokers, o);
     const producer = new AckedProducer({
@@ -257,7 +275,13 @@ export class KafkaRuntime {
           consumer.consume(this.options.batchSize, (err, batch) => (err ? reject(err) : resolve(batch))));
       } catch (error) {
         if (!this.#running) break;
-        this.options.logger.warn({ err: describeError(error) }, 'consume failed; retrying');
+        // while the cluster is away this repeats every 100 ms: say it once per 10 s
+        const message = describeError(error);
+        if (message !== this.#lastConsumeError || Date.now() - this.#lastConsumeErrorAt > 10_000) {
+          this.#lastConsumeError = message;
+          this.#lastConsumeErrorAt = Date.now();
+          this.options.logger.warn({ err: message }, 'consume failed; retrying');
+        }
         await sleep(100);
       }
       for (const message of messages) this.#deliver(message);
