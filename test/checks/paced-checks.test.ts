@@ -37,9 +37,11 @@ test('control: the same flood without the limiter is throttled (so the test abov
   const sts = await startStsEmulator({ bucket: QUOTA });
   try {
     const aws = createAwsChecker({ region: 'us-east-1', endpoint: sts.url, credentials: { accessKeyId: sts.accessKeyId, secretAccessKey: 's' } });
-    const outcomes = await Promise.all(roles(150).map((arn) => runCheck(aws, arn, { policy: { maxAttempts: 1 } })));
+    // 300 at once against burst 100 + 20/s: about 200 are refused when sent within a second; the
+    // bound leaves room for a loaded machine that needs several seconds to send them all.
+    const outcomes = await Promise.all(roles(300).map((arn) => runCheck(aws, arn, { policy: { maxAttempts: 1 } })));
     const throttled = outcomes.filter((o) => o.kind === 'transient' && o.throttled).length;
-    assert.ok(throttled >= 40, `expected about 50 throttle replies, got ${throttled}`);
+    assert.ok(throttled >= 50, `expected well over 50 throttle replies, got ${throttled}`);
     assert.is(sts.calls.byVerdict.throttled, throttled);
   } finally {
     await sts.stop();
