@@ -1,7 +1,7 @@
 // One view of a running worker, whichever runtime runs it: what metrics, probes and the live
 // topology page read. Liveness means "restarting would not help otherwise": only a failed runtime
 // (an output the log refused) is not live. Readiness means "give it work": running, reachable
-// and, on Kafka, every assigned partition's table shard restored.
+// and, on Kafka, in the consumer group with every assigned partition's table shard restored.
 import type { Topology } from '../dsl/topology.ts';
 import type { PartitionLag, ProbeResult } from '../metrics/index.ts';
 import type { EmbeddedRuntime } from '../runtime/embedded/index.ts';
@@ -56,6 +56,8 @@ export function kafkaWorkerView(runtime: KafkaRuntime): WorkerView {
     ready: () => {
       const health = runtime.health();
       if (!health.healthy) return { ok: false, ...health, reason: health.reason ?? `the runtime is ${health.status}` };
+      // a worker that never got an assignment callback has not joined the group yet (an empty assignment counts: it joined)
+      if (runtime.counters().rebalances === 0) return { ok: false, ...health, reason: 'waiting to join the consumer group' };
       if (health.restoringShards > 0) return { ok: false, ...health, reason: `${health.restoringShards} table shard(s) still restoring from the changelog` };
       return { ok: true, ...health };
     },

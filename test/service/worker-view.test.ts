@@ -40,18 +40,21 @@ test('embedded: lag is end minus committed per input partition; in flight; ready
   assert.is(view.live().ok, true, 'stopped is not dead');
 });
 
-function fakeKafka(health: Partial<RuntimeHealth>): KafkaRuntime {
+function fakeKafka(health: Partial<RuntimeHealth>, rebalances = 1): KafkaRuntime {
   const full: RuntimeHealth = { status: 'healthy', healthy: true, lastContactAt: 1, assignedPartitions: 2, pausedPartitions: 0, restoringShards: 0, unfinished: 4, ...health };
   // only the members the view reads
-  return { topology: topology(Promise.resolve()), observer: new TopologyObserver(), health: () => full, lag: () => [], counters: () => ({ deadLettered: 2 }) } as unknown as KafkaRuntime;
+  return { topology: topology(Promise.resolve()), observer: new TopologyObserver(), health: () => full, lag: () => [], counters: () => ({ deadLettered: 2, rebalances }) } as unknown as KafkaRuntime;
 }
 
-test('kafka: ready = healthy and no shard restoring; live unless failed', () => {
+test('kafka: ready = healthy, in the group and no shard restoring; live unless failed', () => {
   const healthy = kafkaWorkerView(fakeKafka({}));
   assert.is(healthy.ready().ok, true);
   assert.is(healthy.live().ok, true);
   assert.is(healthy.inFlight(), 4);
   assert.is(healthy.deadLetters(), 2);
+  const joining = kafkaWorkerView(fakeKafka({ assignedPartitions: 0 }, 0));
+  assert.equal([joining.ready().ok, joining.ready().reason, joining.live().ok], [false, 'waiting to join the consumer group', true]);
+  assert.is(kafkaWorkerView(fakeKafka({ assignedPartitions: 0 }, 1)).ready().ok, true, 'joined with no partition (more workers than partitions): ready');
   const restoring = kafkaWorkerView(fakeKafka({ restoringShards: 1 }));
   assert.is(restoring.ready().ok, false);
   assert.match(String(restoring.ready().reason), /1 table shard\(s\) still restoring/);
