@@ -17,10 +17,12 @@ import { TopologyTask } from '../task/topology-task.ts';
 import { AckedProducer } from './acked-producer.ts';
 import { AssignedPartition, partitionKey } from './assigned-partition.ts';
 import { ChangelogRestorer } from './changelog-restorer.ts';
+import { ClusterReachability } from './cluster-reachability.ts';
 import { KafkaRuntimeError } from './errors.ts';
 import { partitionsToPause, type PartitionFlowState } from './flow-control.ts';
 import { fromKafkaHeaders, toKafkaHeaders } from './headers.ts';
 import { resolveOptions, type KafkaRuntimeOptions, type ResolvedOptions } from './options.ts';
+import { OffsetCommits } from './offset-commits.ts';
 import { prepareTopics } from './prepare-topics.ts';
 import { TableShards } from './table-shards.ts';
 
@@ -59,7 +61,6 @@ export interface RuntimeCounters extends TaskMetrics {
 
 const ASSIGN = Kafka.CODES.ERRORS.ERR__ASSIGN_PARTITIONS;
 const REVOKE = Kafka.CODES.ERRORS.ERR__REVOKE_PARTITIONS;
-const ALL_BROKERS_DOWN = Kafka.CODES.ERRORS.ERR__ALL_BROKERS_DOWN;
 
 /**
  * @example
@@ -88,11 +89,9 @@ export class KafkaRuntime {
   #timers: NodeJS.Timeout[] = [];
   #flowScheduled = false;
   #failure: Error | undefined;
-  #reachable = true;
-  #unreachableReason: string | undefined;
-  #lastContactAt = 0;
-  #probing = false;
-  #counters = { consumed: 0, commits: 0, rebalances: 0, expired: 0 };
+  readonly #reachability: ClusterReachability;
+  readonly #commits: OffsetCommits;
+  #counters = { consumed: 0, rebalances: 0, expired: 0 };
   #lastConsumeError = '';
   #lastConsumeErrorAt = 0;
 
@@ -100,6 +99,8 @@ export class KafkaRuntime {
     this.topology = topology;
     this.options = resolveOptions(options, topology.applicationId);
     this.#priorityTopics = new Set(topology.sources.filter((s) => s.priority).map((s) => s.topic));
+    this.#reachability = new ClusterReachability(this.options.logger);
+    this.#commits = new OffsetCommits(this.#assigned, this.options.logger, () => this.#reachability.contact());
   }
 
   /**
@@ -137,7 +138,7 @@ export class KafkaRuntime {
     });
     await producer.connect();
     this.#producer = producer;
-    producer.client.on('event.error', (err) => this.#onClientError('producer', err));
+    producer.client.on('event.error', (err) => this.#reachability.clientError('producer', err));
     const restorer = new ChangelogRestorer({ brokers: o.brokers, clientId: o.clientId });
     this.#restorer = restorer;
     this.#shards = new TableShards({
@@ -168,23 +169,24 @@ export class KafkaRuntime {
       'session.timeout.ms': 10_000,
       'heartbeat.interval.ms': 1000,
       rebalance_cb: (err: Kafka.LibrdKafkaError, assignment: Kafka.Assignment[]) => this.#onRebalance(err, assignment),
-      offset_commit_cb: (err: Kafka.LibrdKafkaError | undefined, offsets: Kafka.TopicPartitionOffset[]) => this.#onCommitted(err, offsets),
+      offset_commit_cb: (err: Kafka.LibrdKafkaError | undefined, offsets: Kafka.TopicPartitionOffset[]) => this.#commits.acknowledged(err, offsets),
       ...o.consumerConfig,
     }, { 'auto.offset.reset': 'earliest' });
-    consumer.on('event.error', (err) => this.#onClientError('consumer', err));
+    consumer.on('event.error', (err) => this.#reachability.clientError('consumer', err));
     await new Promise<void>((resolve, reject) => consumer.connect({ timeout: 30_000 }, (err) => (err
       ? reject(new KafkaRuntimeError('KAFKA_CONNECT_FAILED', `consumer connect: ${err.message}`, { cause: err }))
       : resolve())));
     consumer.setDefaultConsumeTimeout(o.consumeTimeoutMs);
     this.#consumer = consumer;
-    this.#lastContactAt = Date.now();
+    this.#reachability.contact();
     consumer.subscribe(this.topology.sourceTopicsByPriority());
     this.#running = true;
     this.#status = 'healthy';
     this.#loopDone = this.#loop();
-    this.#every(o.commitIntervalMs, () => this.#commit(false));
+    this.#every(o.commitIntervalMs, () => { if (this.#running) this.#commits.commitAsync(consumer); });
     this.#every(o.purgeIntervalMs, () => this.#purgeExpired());
-    this.#every(o.healthIntervalMs, () => this.#probe());
+    const probeTimeout = Math.max(500, Math.min(o.healthIntervalMs * 2, 5000));
+    this.#every(o.healthIntervalMs, () => { if (this.#running) this.#reachability.probe(consumer, this.topology.sources[0]!.topic, probeTimeout); });
     o.logger.info({ group: o.applicationId, topics: this.topology.sourceTopicsByPriority() }, 'kafka runtime started');
   }
 
@@ -208,19 +210,19 @@ export class KafkaRuntime {
     if (this.#failure) {
       status = 'failed';
       reason = this.#failure.message;
-    } else if (status === 'healthy' && !this.#reachable) {
+    } else if (status === 'healthy' && !this.#reachability.reachable) {
       status = 'unhealthy';
-      reason = this.#unreachableReason ?? 'the cluster cannot be reached';
+      reason = this.#reachability.reason ?? 'the cluster cannot be reached';
     }
     return {
-      status, healthy: status === 'healthy', ...(reason ? { reason } : {}), lastContactAt: this.#lastContactAt,
+      status, healthy: status === 'healthy', ...(reason ? { reason } : {}), lastContactAt: this.#reachability.lastContactAt,
       assignedPartitions: this.#assigned.size, pausedPartitions: paused, restoringShards: restoring, unfinished,
     };
   }
 
   /** Counters since start, over every task this runtime ran (revoked partitions' included). */
   counters(): RuntimeCounters {
-    const out = { ...this.#closedMetrics, ...this.#counters, restored: this.#restorer?.restored ?? 0 };
+    const out = { ...this.#closedMetrics, ...this.#counters, commits: this.#commits.count, restored: this.#restorer?.restored ?? 0 };
     for (const key of TASK_METRICS) out[key] = this.#closedMetrics[key];
     for (const ap of this.#assigned.values()) addMetrics(out, ap.task.metrics);
     return out;
@@ -459,7 +461,7 @@ export class KafkaRuntime {
       // already gone from the assignment (partitions lost): nothing to pause
     }
     if (this.#running) await withTimeout(Promise.all(revoked.map((ap) => ap.task.drain().catch(() => undefined))), this.options.revokeGraceMs);
-    this.#commitSync(revoked);
+    this.#commits.commitSync(consumer, revoked);
     for (const ap of revoked) this.#release(ap);
     try {
       if (this.#cooperative()) consumer.incrementalUnassign(assignment);
@@ -508,99 +510,6 @@ export class KafkaRuntime {
     }
   }
 
-  // ---- commits ----
-
-  #committable(partitions: Iterable<AssignedPartition>, includeRevoking: boolean): Kafka.TopicPartitionOffset[] {
-    const out: Kafka.TopicPartitionOffset[] = [];
-    for (const ap of partitions) {
-      if (ap.revoking && !includeRevoking) continue;
-      for (const c of ap.task.committableOffsets()) {
-        if (c.topic === ap.topic && c.partition === ap.partition && c.offset > Math.max(ap.committed, ap.commitSent)) out.push(c);
-      }
-    }
-    return out;
-  }
-
-  #commit(_sync: boolean): void {
-    const consumer = this.#consumer;
-    if (!consumer || !this.#running) return;
-    const offsets = this.#committable(this.#assigned.values(), false);
-    if (offsets.length === 0) return;
-    try {
-      consumer.commit(offsets);
-      for (const c of offsets) {
-        const ap = this.#assigned.get(partitionKey(c.topic, c.partition));
-        if (ap) ap.commitSent = c.offset;
-      }
-    } catch (error) {
-      this.options.logger.warn({ err: describeError(error) }, 'commit failed');
-    }
-  }
-
-  #commitSync(partitions: Iterable<AssignedPartition>): void {
-    const consumer = this.#consumer;
-    if (!consumer?.isConnected()) return;
-    const offsets = this.#committable(partitions, true);
-    if (offsets.length === 0) return;
-    try {
-      consumer.commitSync(offsets);
-      this.#counters.commits++;
-      for (const c of offsets) {
-        const ap = this.#assigned.get(partitionKey(c.topic, c.partition));
-        if (ap) ap.committed = Math.max(ap.committed, c.offset);
-      }
-    } catch (error) {
-      this.options.logger.warn({ err: describeError(error), offsets }, 'final commit failed');
-    }
-  }
-
-  #onCommitted(err: Kafka.LibrdKafkaError | undefined, offsets: Kafka.TopicPartitionOffset[]): void {
-    if (err) {
-      // let the next round send them again
-      for (const ap of this.#assigned.values()) ap.commitSent = ap.committed;
-      if (err.code !== Kafka.CODES.ERRORS.ERR__NO_OFFSET) this.options.logger.warn({ err: err.message }, 'commit not acknowledged');
-      return;
-    }
-    this.#counters.commits++;
-    this.#markContact();
-    for (const c of offsets) {
-      const ap = this.#assigned.get(partitionKey(c.topic, c.partition));
-      if (ap && c.offset > ap.committed) ap.committed = c.offset;
-    }
-  }
-
-  // ---- health ----
-
-  #onClientError(client: string, err: Kafka.LibrdKafkaError): void {
-    if (err.code === ALL_BROKERS_DOWN) {
-      this.#reachable = false;
-      this.#unreachableReason = `${client}: all brokers are down`;
-    }
-    this.options.logger.warn({ client, code: err.code, err: err.message }, 'kafka client error');
-  }
-
-  #markContact(): void {
-    this.#reachable = true;
-    this.#unreachableReason = undefined;
-    this.#lastContactAt = Date.now();
-  }
-
-  /** A metadata round trip: the cheapest proof that the cluster answers. */
-  #probe(): void {
-    const consumer = this.#consumer;
-    if (!consumer || this.#probing || !this.#running) return;
-    this.#probing = true;
-    const timeout = Math.max(500, Math.min(this.options.healthIntervalMs * 2, 5000));
-    consumer.getMetadata({ topic: this.topology.sources[0]!.topic, timeout }, (err) => {
-      this.#probing = false;
-      if (!err) this.#markContact();
-      else {
-        this.#reachable = false;
-        this.#unreachableReason = `metadata request failed: ${err.message}`;
-      }
-    });
-  }
-
   #fail(error: unknown): void {
     if (this.#failure) return;
     this.#failure = new KafkaRuntimeError('KAFKA_TASK_FAILED', `an output was not acknowledged: ${describeError(error)}`, { cause: error });
@@ -631,7 +540,7 @@ export class KafkaRuntime {
       // not assigned any more
     }
     await withTimeout(Promise.all(partitions.map((ap) => ap.task.drain().catch(() => undefined))), this.options.shutdownGraceMs);
-    this.#commitSync(partitions);
+    if (consumer) this.#commits.commitSync(consumer, partitions);
     for (const ap of partitions) this.#release(ap);
     if (consumer?.isConnected()) await new Promise<void>((resolve) => consumer.disconnect(() => resolve()));
     await this.#restorer?.close();
