@@ -58,6 +58,7 @@ export async function demoCommand(args: string[]): Promise<number> {
       console.log(`\nready. Ask again (answered from the TTL table, no cloud call):\n  curl -si -X POST ${url}${CHECK_PATH} -H 'content-type: application/json' -H 'x-rh-identity: ${identity}' -d '{"source_id":"1001"}'`);
       console.log(`Recheck now, skipping the table (priority topic):\n  curl -si -X POST ${url}${CHECK_PATH}/1002/recheck -H 'x-rh-identity: ${identity}'`);
       console.log(`The API: ${url}/api/provisioning/v1/availability_status/openapi.json. Status messages print here. Ctrl-C stops.`);
+      console.log(`Live topology page: ${service.metrics.url}/topology  (metrics: ${service.metrics.url}/metrics)`);
       await untilSignal();
     }
     await service.stop();

@@ -10,7 +10,7 @@ const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
 
 test('demo --once: six demo sources, six byte-exact status messages, nothing logged to stderr', async () => {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0' };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', METRICS_PORT: '0' };
   delete env.KAFKA_BROKERS;
   const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'demo', '--once'], { cwd: root, env, timeout: 60_000 });
   assert.is(stderr, '');
