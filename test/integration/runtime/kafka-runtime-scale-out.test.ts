@@ -65,4 +65,35 @@ test('two workers share the partitions; the survivor takes over partitions and t
   }
 });
 
+test('a second worker joining mid-stream takes partitions from the first (cooperative revoke), nothing lost', async () => {
+  const topics = checkTopics('join');
+  await createCheckTopics(topics, PARTITIONS);
+  const collector = await Collector.start([topics.status]);
+  const callsA: string[] = [];
+  const callsB: string[] = [];
+  const a = worker(topics, callsA);
+  const b = worker(topics, callsB);
+  try {
+    await a.start();
+    const ids = Array.from({ length: RECORDS }, (_, i) => String(50_000 + i));
+    await produceInputs(ids.map((id) => ({ topic: Number(id) % 2 === 0 ? topics.requests : topics.priority, key: id, value: JSON.stringify({ source_id: id }) })));
+    await collector.until(() => callsA.length >= 200, 'the first worker to be under way');
+    await b.start();
+    await collector.until(() => b.assignment().length > 0, 'the second worker to get partitions', 30_000);
+    // the first worker gave up exactly what the second took: it keeps the others
+    await collector.until(() => a.assignment().length + b.assignment().length === 2 * PARTITIONS, 'a settled assignment', 30_000);
+    assert.equal([...a.assignment(), ...b.assignment()].sort().length, new Set([...a.assignment(), ...b.assignment()]).size);
+    assert.ok(a.assignment().length > 0, 'cooperative: the first worker keeps part of its partitions');
+    await collector.until(() => new Set(collector.of(topics.status).map((m) => m.key)).size === RECORDS, 'an output for every input', 60_000);
+    assert.ok(callsB.length > 0, 'the second worker did part of the work');
+    assert.ok(a.counters().rebalances >= 2, 'the first worker saw the revoke');
+    console.log(`  after the join: A owns ${a.assignment().length}, B ${b.assignment().length} partitions; checks A ${callsA.length}, B ${callsB.length}; outputs ${collector.of(topics.status).length}`);
+  } finally {
+    await a.stop();
+    await b.stop();
+    await collector.close();
+    await deleteCheckTopics(topics);
+  }
+});
+
 test.run();
