@@ -286,15 +286,19 @@ export class KafkaRuntime {
         }
         await sleep(100);
       }
-      for (const message of messages) this.#deliver(message);
+      // a batch comes in runs of one partition: look the partition up once per run
+      let ap: AssignedPartition | undefined;
+      for (const message of messages) {
+        if (!ap || ap.partition !== message.partition || ap.topic !== message.topic) ap = this.#assigned.get(partitionKey(message.topic, message.partition));
+        if (ap) this.#deliver(ap, message);
+      }
       this.#flow();
     }
   }
 
-  #deliver(message: Kafka.Message): void {
-    const ap = this.#assigned.get(partitionKey(message.topic, message.partition));
-    // not ours (any more), or being revoked: the next owner reads it again from the commit
-    if (!ap || ap.revoking || this.#failure) return;
+  #deliver(ap: AssignedPartition, message: Kafka.Message): void {
+    // being revoked: the next owner reads it again from the commit
+    if (ap.revoking || this.#failure) return;
     if (message.offset < ap.next) return; // read twice (a resume raced a batch): already handed over
     ap.next = message.offset + 1;
     this.#counters.consumed++;
