@@ -23,6 +23,19 @@ export const PRIORITY_TOPIC = 'example.check.priority';
 export const STATUS_TOPIC = 'example.check.status';
 export const CHECK_DLQ_TOPIC = 'example.check.dead-letters';
 
+/** The topic names and application id; tests give each run fresh ones. */
+export interface CachedCheckTopics {
+  applicationId: string;
+  requests: string;
+  priority: string;
+  status: string;
+  deadLetters: string;
+}
+
+export const DEFAULT_CACHED_CHECK_TOPICS: Readonly<CachedCheckTopics> = Object.freeze({
+  applicationId: 'cached-check', requests: REQUESTS_TOPIC, priority: PRIORITY_TOPIC, status: STATUS_TOPIC, deadLetters: CHECK_DLQ_TOPIC,
+});
+
 export interface CachedCheckOptions {
   /** the slow call; must honour the signal */
   check: (sourceId: string, signal: AbortSignal) => Promise<CheckResult['status']>;
@@ -30,6 +43,7 @@ export interface CachedCheckOptions {
   concurrency?: number;
   timeoutMs?: number;
   retry?: Partial<RetryPolicy>;
+  topics?: Readonly<CachedCheckTopics>;
 }
 
 const requestSchema = {
@@ -39,12 +53,13 @@ const requestSchema = {
 };
 
 export function buildTopology(options: CachedCheckOptions): Topology {
-  const builder = new StreamsBuilder({ applicationId: 'cached-check' });
-  const dlq = builder.deadLetterSink('check-dead-letters', CHECK_DLQ_TOPIC);
+  const topics = options.topics ?? DEFAULT_CACHED_CHECK_TOPICS;
+  const builder = new StreamsBuilder({ applicationId: topics.applicationId });
+  const dlq = builder.deadLetterSink('check-dead-letters', topics.deadLetters);
   const results = builder.addStore<unknown>('results', { ttlMs: options.ttlMs ?? 60_000, codec: storeJsonCodec });
   const codec = jsonCodec<CheckRequest>(requestSchema, 'check-request');
-  const requests = builder.stream<CheckRequest>('requests-source', REQUESTS_TOPIC, { codec, deadLetter: dlq });
-  const priority = builder.stream<CheckRequest>('priority-source', PRIORITY_TOPIC, { codec, priority: true, deadLetter: dlq });
+  const requests = builder.stream<CheckRequest>('requests-source', topics.requests, { codec, deadLetter: dlq });
+  const priority = builder.stream<CheckRequest>('priority-source', topics.priority, { codec, priority: true, deadLetter: dlq });
   const routes = requests
     .merge('merge-requests', priority)
     .split('split-cache')
@@ -67,6 +82,6 @@ export function buildTopology(options: CachedCheckOptions): Topology {
       deadLetter: dlq,
     })
     .peek('remember-result', (result, ctx) => ctx.store(results).put(result.source_id, result.status), { stores: [results] });
-  replayed.merge('merge-results', checked).to('status-sink', STATUS_TOPIC, { codec: jsonCodec<CheckResult>() });
+  replayed.merge('merge-results', checked).to('status-sink', topics.status, { codec: jsonCodec<CheckResult>() });
   return builder.build();
 }
