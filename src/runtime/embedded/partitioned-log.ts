@@ -2,17 +2,11 @@
 // Kafka's default partitioner, and committed positions per consumer group. Nothing is persisted.
 import { TaskError } from '../../dsl/errors.ts';
 import type { Headers } from '../../dsl/record.ts';
+import type { InputRecord } from '../task/contract.ts';
 import { partitionForKey } from './murmur2.ts';
 
-export interface LogRecord {
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: number;
-  readonly key: string | null;
-  readonly value: Buffer | null;
-  readonly headers: Headers;
-  readonly timestamp: number;
-}
+/** A record at its position in the log: exactly what a runtime hands to a task. */
+export type LogRecord = InputRecord;
 
 export interface AppendRecord {
   key: string | null;
