@@ -82,12 +82,13 @@ function demoSource(sut: ServiceUnderTest, provider: string, expected: string) {
 // --- on the suite's broker: readiness after start, the scrape after a check --------------------
 
 const onBroker = suite('on the suite\'s broker');
+let env: Record<string, string>;
 let sut: ServiceUnderTest;
 let reader: Kafka.KafkaConsumer;
 
 onBroker.before(async () => {
   console.log(`broker: ${description || testBrokers()}`);
-  const env = kafkaEnv(testBrokers(), uniqueName('obs'));
+  env = kafkaEnv(testBrokers(), uniqueName('obs'));
   // more than one input partition, so that lag is visibly per partition (the runtime creates absent topics with one)
   await createTopic(env.TOPIC_REQUESTS!, PARTITIONS);
   await createTopic(env.TOPIC_PRIORITY!, PARTITIONS);
@@ -149,6 +150,24 @@ onBroker('after an end-to-end check: lag per input partition (1 while in flight,
   assert.is(sample(text, `${CHECK_REQUESTS_METRIC}{type="aws",status="available",error=""}`), 1);
   assert.is(sample(text, `${CHECK_REQUESTS_METRIC}{type="gcp",status="unavailable",error="access_denied"}`), 1);
   assert.is(sample(text, `${CHECK_REQUESTS_METRIC}{type="azure",status="available",error=""}`), undefined, 'no Azure call was made');
+});
+
+onBroker('a restarted worker in the same group turns ready with its table restored: a repeat costs no cloud call', async () => {
+  await sut.stop();
+  // new emulators, so their call counters start at 0; same group and topics, so the same changelog
+  sut = await startServiceUnderTest(env);
+  const ready = await pollUntil('/readyz 200 after the restart', () => probe(sut, '/readyz'), (p) => p.status === 200, 30_000);
+  assert.is(ready.body.parts.worker!.restoringShards, 0);
+  assert.is(sut.service.kafka!.counters().restored, 2, 'both results of the earlier run came back from the changelog');
+
+  const aws = demoSource(sut, 'aws', 'available');
+  assert.is(await sut.post(aws.sourceId), 202);
+  const [status] = await consumeExactly(reader, 1, 30_000);
+  assert.is(status!.key?.toString(), aws.applicationId);
+  assert.is(sut.emulators.sts.calls.total, 0, 'answered from the restored table');
+  const text = await scrape(sut);
+  assert.is(sample(text, `${PREFIX}cache_lookups_total{result="hit"}`), 1);
+  assert.is(sample(text, `${CHECK_REQUESTS_METRIC}{type="aws",status="available",error=""}`), undefined, 'no cloud call in this process');
 });
 
 // --- a broker outage on a broker of this file's own -------------------------------------------
