@@ -7,7 +7,7 @@
 // what a rate-limited downstream cares about, and it keeps the key's queue blocked meanwhile.
 import { describeError, RecordError } from '../../dsl/errors.ts';
 import type { ProcessorNode } from '../../dsl/nodes.ts';
-import type { AsyncContext, ProcessorContext, StreamRecord } from '../../dsl/record.ts';
+import type { AsyncContext, StreamRecord } from '../../dsl/record.ts';
 import { backoffDelay } from '../../dsl/retry-policy.ts';
 import type { TaskClock } from './contract.ts';
 import type { Flow } from './flow.ts';
@@ -16,7 +16,8 @@ export type AsyncNode = ProcessorNode & { readonly op: 'mapAsync' };
 
 export interface AsyncStepHost {
   readonly clock: TaskClock;
-  context(node: ProcessorNode, record: StreamRecord<unknown>, flow: Flow): ProcessorContext;
+  /** the context of one attempt: the record's context plus the attempt's signal and number */
+  context(node: ProcessorNode, record: StreamRecord<unknown>, flow: Flow, signal: AbortSignal, attempt: number): AsyncContext;
   /** forwards a result downstream of `node` */
   emit(node: ProcessorNode, record: StreamRecord<unknown>, flow: Flow): void;
   /** routes a failed record to its dead-letter sink */
@@ -167,8 +168,7 @@ export class AsyncStep {
   #attempt(job: Job, attempt: number, timeoutMs: number): Promise<unknown> {
     const controller = new AbortController();
     this.#controllers.add(controller);
-    const base = this.#host.context(this.#node, job.record, job.flow);
-    const ctx: AsyncContext = { ...base, signal: controller.signal, attempt };
+    const ctx = this.#host.context(this.#node, job.record, job.flow, controller.signal, attempt);
     return new Promise<unknown>((resolve, reject) => {
       const cancel = this.#host.clock.schedule(timeoutMs, () => {
         const timeout = new AttemptTimeout(`attempt ${attempt} timed out after ${timeoutMs} ms`);

@@ -56,6 +56,19 @@ export class TopologyObserver {
     return () => this.#listeners.delete(listener);
   }
 
+  /** Whether any output listener is registered (the task builds output events only then). */
+  get listening(): boolean {
+    return this.#listeners.size > 0;
+  }
+
+  /**
+   * The live counters of `node` (created, so the node counts as reached): an executor keeps the
+   * object and bumps it, instead of a lookup by name per record. Never reset, never replaced.
+   */
+  liveCounts(node: string): NodeCounts {
+    return this.#entry(node);
+  }
+
   recordIn(node: string): void {
     this.#entry(node).in++;
   }

@@ -1,19 +1,36 @@
 // TopologyTask executes a built Topology for records coming from any log. See contract.ts for
 // what a runtime must do and what the task guarantees in return.
 import { describeError, RecordError, TaskError } from '../../dsl/errors.ts';
-import type { ProcessorNode, SinkNode, SourceNode, TopologyNode } from '../../dsl/nodes.ts';
-import type { ProcessorContext, StreamRecord } from '../../dsl/record.ts';
-import type { KeyValueStore, StoreChange, StoreRef, StoreView } from '../../dsl/store-ref.ts';
+import type { ProcessorNode, SinkNode, SourceNode } from '../../dsl/nodes.ts';
+import type { StreamRecord } from '../../dsl/record.ts';
+import type { KeyValueStore, StoreChange, StoreRef } from '../../dsl/store-ref.ts';
 import type { Topology } from '../../dsl/topology.ts';
 import { AsyncStep, type AsyncNode } from './async-step.ts';
 import type {
-  ChangelogPort, CommittableOffset, InputRecord, PartitionLoad, TaskClock, TaskMetrics, TaskOptions,
+  ChangelogPort, CommittableOffset, InputRecord, OutputRecord, PartitionLoad, ProducerPort, TaskClock, TaskMetrics, TaskOptions,
 } from './contract.ts';
 import { deadLetterRecord } from './dead-letter.ts';
 import type { Flow } from './flow.ts';
-import { OffsetTracker } from './offset-tracker.ts';
-import { RecordCompletion } from './record-completion.ts';
-import { TopologyObserver } from './topology-observer.ts';
+import { buildNodePlans, type NodePlan } from './node-plan.ts';
+import { OffsetTracker, type PartitionOffsets } from './offset-tracker.ts';
+import { RecordCompletion, type CompletionListener } from './record-completion.ts';
+import { AsyncRecordContext, RecordContext, type ContextHost } from './record-context.ts';
+import { TopologyObserver, type NodeCounts } from './topology-observer.ts';
+
+/** A record on its way through the task, with the partition tracking that finishes its offset. */
+class TaskFlow implements Flow {
+  readonly input: InputRecord;
+  readonly source: SourceNode;
+  readonly tracked: PartitionOffsets;
+  readonly completion: RecordCompletion<TaskFlow>;
+
+  constructor(input: InputRecord, source: SourceNode, tracked: PartitionOffsets, listener: CompletionListener<TaskFlow>) {
+    this.input = input;
+    this.source = source;
+    this.tracked = tracked;
+    this.completion = new RecordCompletion(listener, this);
+  }
+}
 
 /**
  * Runs one topology. Feed it records in offset order per partition; it calls the producer port for
@@ -31,12 +48,16 @@ export class TopologyTask {
   /** per-node counts and output events (shared when the runtime passed one in the options) */
   readonly observer: TopologyObserver;
   readonly #options: TaskOptions;
+  readonly #producer: ProducerPort;
   readonly #stores: ReadonlyMap<string, { ref: StoreRef<unknown>; store: KeyValueStore<unknown> }>;
   readonly #changelog: ChangelogPort;
   readonly #asyncSteps = new Map<string, AsyncStep>();
-  /** per node: successors that carry data (edges to dead-letter sinks are only for failures) */
-  readonly #dataSuccessors = new Map<string, readonly string[]>();
+  /** every node with its data successors resolved, by name; and the source plan of each input topic */
+  readonly #plans: ReadonlyMap<string, NodePlan>;
+  readonly #sourcePlans = new Map<string, NodePlan>();
   readonly #offsets = new OffsetTracker();
+  readonly #host: ContextHost;
+  readonly #listener: CompletionListener<TaskFlow>;
   /** settles of records and background writes still open, and who waits for none to be left */
   #open = 0;
   #idleWaiters: (() => void)[] = [];
@@ -49,6 +70,7 @@ export class TopologyTask {
     this.clock = options.clock;
     this.#options = options;
     this.observer = options.observer ?? new TopologyObserver();
+    this.#producer = options.producer;
     const stores = new Map<string, { ref: StoreRef<unknown>; store: KeyValueStore<unknown> }>();
     for (const ref of topology.stores) {
       const store = options.stores?.[ref.name];
@@ -59,16 +81,31 @@ export class TopologyTask {
     this.#changelog = options.changelog ?? ((change) => options.producer.send({
       topic: change.topic, key: change.key, value: change.value, headers: {}, timestamp: change.timestamp,
     }));
-    const host = {
+    // the functions below are made once per task: nothing on the per-record path creates one
+    this.#host = {
       clock: this.clock,
-      context: (node: ProcessorNode, record: StreamRecord<unknown>, flow: Flow) => this.#context(node, record, flow),
-      emit: (node: ProcessorNode, record: StreamRecord<unknown>, flow: Flow) => this.#forward(node.name, record, flow),
+      declaredStore: (node, ref) => this.#declaredStore(node, ref),
+      storeChanged: (ref, change, flow) => this.#track(flow, this.#writeChange(ref, change)),
+    };
+    this.#listener = {
+      recordFinished: (flow) => this.#recordFinished(flow),
+      recordFailed: (_flow, error) => {
+        this.#fail(error);
+        this.#settle();
+      },
+    };
+    const asyncHost = {
+      clock: this.clock,
+      context: (node: ProcessorNode, record: StreamRecord<unknown>, flow: Flow, signal: AbortSignal, attempt: number) =>
+        new AsyncRecordContext(this.#host, node, record, flow, signal, attempt),
+      emit: (node: ProcessorNode, record: StreamRecord<unknown>, flow: Flow) => this.#forward(this.#plans.get(node.name)!, record, flow),
       reject: (node: ProcessorNode, error: RecordError, flow: Flow) => this.#deadLetter(error, node.deadLetter ?? flow.source.deadLetter, flow),
     };
     for (const node of topology.nodes.values()) {
-      this.#dataSuccessors.set(node.name, topology.successors(node.name).filter((name) => !isDeadLetterSink(topology.nodes.get(name))));
-      if (node.kind === 'processor' && node.op === 'mapAsync') this.#asyncSteps.set(node.name, new AsyncStep(node as AsyncNode, host));
+      if (node.kind === 'processor' && node.op === 'mapAsync') this.#asyncSteps.set(node.name, new AsyncStep(node as AsyncNode, asyncHost));
     }
+    this.#plans = buildNodePlans(topology, this.#asyncSteps);
+    for (const source of topology.sources) this.#sourcePlans.set(source.topic, this.#plans.get(source.name)!);
   }
 
   /**
@@ -80,28 +117,23 @@ export class TopologyTask {
   process(input: InputRecord): Promise<void> {
     if (this.#closed) throw new TaskError('TASK_CLOSED', 'the task is closed');
     if (this.#failure) throw new TaskError('TASK_FAILED', `the task failed: ${this.#failure.message}`, { cause: this.#failure });
-    const source = this.topology.sourceFor(input.topic);
-    if (!source) throw new TaskError('TASK_UNKNOWN_TOPIC', `no source of the topology reads topic "${input.topic}"`);
-    const finishOffset = this.#offsets.begin(input.topic, input.partition, input.offset);
+    const plan = this.#sourcePlans.get(input.topic);
+    if (!plan) throw new TaskError('TASK_UNKNOWN_TOPIC', `no source of the topology reads topic "${input.topic}"`);
+    const tracked = this.#offsets.track(input.topic, input.partition, input.offset);
     this.metrics.processed++;
-    const completion = new RecordCompletion();
-    const flow: Flow = { input, source, completion };
+    const flow = new TaskFlow(input, plan.node as SourceNode, tracked, this.#listener);
     this.#open++;
-    completion.promise.then(
-      () => {
-        finishOffset();
-        this.metrics.finished++;
-        this.#settle();
-        this.#notifyPartition(input.topic, input.partition);
-      },
-      (error: unknown) => {
-        this.#fail(error);
-        this.#settle();
-      },
-    );
-    this.#runSource(source, flow);
-    completion.release();
-    return completion.promise;
+    this.#runSource(plan, flow);
+    flow.completion.release();
+    return flow.completion.promise;
+  }
+
+  #recordFinished(flow: TaskFlow): void {
+    const { input } = flow;
+    this.#offsets.finish(flow.tracked, input.offset);
+    this.metrics.finished++;
+    this.#settle();
+    if (this.#partitionWaiters.size > 0) this.#notifyPartition(input.topic, input.partition);
   }
 
   /** Per (topic, partition) seen: the next offset to read; every offset below it is finished. */
@@ -221,9 +253,10 @@ export class TopologyTask {
     for (const waiter of waiters) waiter.resolve();
   }
 
-  #runSource(source: SourceNode, flow: Flow): void {
+  #runSource(plan: NodePlan, flow: Flow): void {
     const { input } = flow;
-    this.observer.recordIn(source.name);
+    const source = plan.node as SourceNode;
+    this.#counts(plan).in++;
     let value: unknown;
     try {
       value = source.codec.decode(input.value);
@@ -231,77 +264,95 @@ export class TopologyTask {
       this.#deadLetter(new RecordError('RECORD_DECODE_FAILED', source.name, `${source.name}: ${describeError(error)}`, { cause: error }), source.deadLetter, flow);
       return;
     }
-    this.#forward(source.name, { key: input.key, value, headers: input.headers, timestamp: input.timestamp }, flow);
+    this.#forward(plan, { key: input.key, value, headers: input.headers, timestamp: input.timestamp }, flow);
   }
 
-  #forward(from: string, record: StreamRecord<unknown>, flow: Flow): void {
-    this.observer.recordOut(from);
-    for (const name of this.#dataSuccessors.get(from) ?? []) this.#runNode(this.topology.nodes.get(name)!, record, flow);
+  /** The observer's live counters of a node, taken on its first visit (so unreached nodes stay unlisted). */
+  #counts(plan: NodePlan): NodeCounts {
+    return (plan.counts ??= this.observer.liveCounts(plan.name));
   }
 
-  #runNode(node: TopologyNode, record: StreamRecord<unknown>, flow: Flow): void {
-    this.observer.recordIn(node.name);
+  #forward(from: NodePlan, record: StreamRecord<unknown>, flow: Flow): void {
+    this.#counts(from).out++;
+    const successors = from.successors;
+    for (let i = 0; i < successors.length; i++) this.#runNode(successors[i]!, record, flow);
+  }
+
+  #runNode(plan: NodePlan, record: StreamRecord<unknown>, flow: Flow): void {
+    this.#counts(plan).in++;
+    const node = plan.node;
     if (node.kind === 'sink') {
-      this.#send(node, record, flow);
+      this.#send(plan, node, record, flow);
       return;
     }
     if (node.kind === 'source') return;
-    if (node.op === 'mapAsync') {
-      this.#asyncSteps.get(node.name)!.submit(record, flow);
-      return;
+    switch (node.op) {
+      case 'mapAsync':
+        plan.asyncStep!.submit(record, flow);
+        return;
+      case 'branch':
+      case 'merge':
+        this.#forward(plan, record, flow);
+        return;
+      default:
     }
     // one user call, guarded: a throw routes this record's path to a dead-letter sink and stops
-    // it there; the record's other paths go on
-    let out: StreamRecord<unknown>[] | undefined;
-    let target: string = node.name;
+    // it there; the record's other paths go on (downstream nodes run outside the guard)
+    let next: StreamRecord<unknown> | undefined;
+    let many: StreamRecord<unknown>[] | undefined;
+    let target: NodePlan | undefined;
     try {
-      const ctx = this.#context(node, record, flow);
+      const ctx = new RecordContext(this.#host, node, record, flow);
       switch (node.op) {
         case 'filter':
-          out = node.predicate(record.value, ctx) ? [record] : [];
+          if (node.predicate(record.value, ctx)) next = record;
           break;
         case 'map': {
           const kv = node.mapper(record, ctx);
-          out = [{ key: kv.key, value: kv.value, headers: kv.headers ?? record.headers, timestamp: record.timestamp }];
+          next = { key: kv.key, value: kv.value, headers: kv.headers ?? record.headers, timestamp: record.timestamp };
           break;
         }
         case 'mapValues':
-          out = [{ ...record, value: node.mapper(record.value, ctx) }];
+          next = { key: record.key, value: node.mapper(record.value, ctx), headers: record.headers, timestamp: record.timestamp };
           break;
         case 'flatMap':
-          out = [...node.mapper(record, ctx)].map((kv) => ({ key: kv.key, value: kv.value, headers: kv.headers ?? record.headers, timestamp: record.timestamp }));
+          many = [];
+          for (const kv of node.mapper(record, ctx)) many.push({ key: kv.key, value: kv.value, headers: kv.headers ?? record.headers, timestamp: record.timestamp });
           break;
         case 'peek':
           node.action(record.value, ctx);
-          out = [record];
+          next = record;
           break;
         case 'split': {
-          const match = node.branches.find((branch) => branch.predicate(record.value, ctx));
-          const branch = match?.node ?? node.defaultBranch;
-          if (branch === undefined) return;
-          target = branch;
-          out = [record];
+          // first match wins; no match and no default branch: the record stops here
+          const { branches } = node;
+          for (let i = 0; i < branches.length; i++) {
+            if (branches[i]!.predicate(record.value, ctx)) {
+              target = plan.branches[i];
+              break;
+            }
+          }
+          target ??= plan.defaultBranch;
+          if (target === undefined) return;
           break;
         }
-        case 'branch':
-        case 'merge':
-          out = [record];
-          break;
       }
     } catch (error) {
       const failure = error instanceof RecordError ? error : new RecordError('RECORD_PROCESSING_FAILED', node.name, `${node.name}: ${describeError(error)}`, { cause: error });
       this.#deadLetter(failure, node.deadLetter ?? flow.source.deadLetter, flow);
       return;
     }
-    if (target !== node.name) {
-      this.observer.recordOut(node.name);
-      this.#runNode(this.topology.nodes.get(target)!, record, flow);
-      return;
+    if (target !== undefined) {
+      this.#counts(plan).out++;
+      this.#runNode(target, record, flow);
+    } else if (next !== undefined) {
+      this.#forward(plan, next, flow);
+    } else if (many !== undefined) {
+      for (const each of many) this.#forward(plan, each, flow);
     }
-    for (const next of out) this.#forward(node.name, next, flow);
   }
 
-  #send(sink: SinkNode, record: StreamRecord<unknown>, flow: Flow): void {
+  #send(plan: NodePlan, sink: SinkNode, record: StreamRecord<unknown>, flow: Flow): void {
     let value: Buffer | null;
     try {
       value = sink.codec ? sink.codec.encode(record.value) : null;
@@ -310,10 +361,10 @@ export class TopologyTask {
       return;
     }
     this.metrics.sent++;
-    this.observer.recordOut(sink.name);
+    this.#counts(plan).out++;
     const output = { topic: sink.topic, key: record.key, value, headers: record.headers, timestamp: record.timestamp };
-    this.observer.output({ sink: sink.name, record: output, input: flow.input });
-    this.#output(flow, () => this.#options.producer.send(output));
+    if (this.observer.listening) this.observer.output({ sink: sink.name, record: output, input: flow.input });
+    this.#track(flow, this.#sendNow(output));
   }
 
   #deadLetter(error: RecordError, sinkName: string | undefined, flow: Flow): void {
@@ -333,18 +384,21 @@ export class TopologyTask {
     this.observer.recordOut(sink.name);
     const output = deadLetterRecord(sink.topic, flow.input, error, this.clock.now());
     this.observer.output({ sink: sink.name, record: output, input: flow.input, error });
-    this.#output(flow, () => this.#options.producer.send(output));
+    this.#track(flow, this.#sendNow(output));
   }
 
-  /** Calls an output port now (so outputs keep processing order) and holds the record until it acks. */
-  #output(flow: Flow, send: () => Promise<void>): void {
-    let acknowledged: Promise<void>;
+  /** Calls the producer now (so outputs keep processing order); a throw becomes a rejection. */
+  #sendNow(output: OutputRecord): Promise<void> {
     try {
-      acknowledged = send();
+      return this.#producer.send(output);
     } catch (error) {
-      acknowledged = Promise.reject(error);
+      return Promise.reject(error);
     }
-    flow.completion.track(acknowledged, (error) => new TaskError('TASK_OUTPUT_FAILED', `an output was not acknowledged: ${describeError(error)}`, { cause: error }));
+  }
+
+  /** Holds the record until `acknowledged` resolves; a rejection fails the task. */
+  #track(flow: Flow, acknowledged: Promise<void>): void {
+    flow.completion.track(acknowledged, outputFailure);
   }
 
   #writeChange(ref: StoreRef<unknown>, change: StoreChange): Promise<void> {
@@ -357,39 +411,19 @@ export class TopologyTask {
     }
   }
 
-  #context(node: ProcessorNode, record: StreamRecord<unknown>, flow: Flow): ProcessorContext {
-    const { input } = flow;
-    return {
-      key: record.key,
-      headers: record.headers,
-      timestamp: record.timestamp,
-      origin: { topic: input.topic, partition: input.partition, offset: input.offset },
-      now: () => this.clock.now(),
-      store: <V>(ref: StoreRef<V>): StoreView<V> => this.#storeView(node, ref, flow) as StoreView<V>,
-    };
-  }
-
-  #storeView(node: ProcessorNode, ref: StoreRef<unknown>, flow: Flow): StoreView<unknown> {
+  #declaredStore(node: ProcessorNode, ref: StoreRef<unknown>): KeyValueStore<unknown> {
     const entry = this.#stores.get(ref?.name);
     if (!entry || !node.stores.includes(ref.name)) {
       throw new TaskError('TASK_STORE_NOT_DECLARED', `${node.name} uses store "${String(ref?.name)}" without declaring it in { stores: [...] }`);
     }
-    const { store } = entry;
-    const write = (change: StoreChange | undefined) => {
-      if (change) this.#output(flow, () => this.#writeChange(ref, change));
-    };
-    return {
-      get: (key) => store.get(key),
-      put: (key, value) => write(store.put(key, value)),
-      delete: (key) => write(store.delete(key)),
-    };
+    return entry.store;
   }
+}
+
+function outputFailure(error: unknown): TaskError {
+  return new TaskError('TASK_OUTPUT_FAILED', `an output was not acknowledged: ${describeError(error)}`, { cause: error });
 }
 
 function partitionKey(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`;
-}
-
-function isDeadLetterSink(node: TopologyNode | undefined): boolean {
-  return node !== undefined && node.kind === 'sink' && node.deadLetter;
 }
