@@ -4,7 +4,12 @@
 // Why this shape: at 10M entries the table is hundreds of MB and every lookup is a cache (and
 // TLB) miss. An index of entry numbers in front of a dense entry array costs two dependent misses
 // a lookup; here the home slot is the first read, and the key, its expiry and a short value are
-// in it. Linear probing keeps a probe run in consecutive cache lines.
+// in it. Linear probing keeps a probe run in consecutive cache lines. Measured on the 2-core
+// development VM, 10M source ids, random hits, get + decode, same process, alternating rounds:
+// index + dense entries 1.0-1.4M lookups/s, this layout 2.6-3.3M/s (with 4-byte values inline
+// and 5-byte ones in the arena, 60% of lookups took a third miss). Almost all of what remains is
+// that one miss: a page walk and a DRAM read (huge pages for the slots, e.g.
+// GLIBC_TUNABLES=glibc.malloc.hugetlb=1 where THP is in madvise mode, gave another +30%).
 //
 // Capacity is any whole number, not a power of two: the home slot is the 32-bit hash scaled to
 // [0, capacity) (multiply, not modulo). That lets the table grow by 1.5× and keep the load

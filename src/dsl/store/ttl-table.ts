@@ -10,7 +10,7 @@
 // A lookup hashes the key, reads its home slot and, with linear probing, the next ones: the key,
 // its expiry and (usually) its value come in the same cache line. The earlier layout (an index
 // of entry numbers, then a dense entry array) cost two dependent cache misses per lookup, which
-// at 10M entries halved the lookup rate (see slot-table.ts for the figures).
+// at 10M entries cost more than half the lookup rate (see slot-table.ts for the figures).
 //   - an encoded value of up to 5 bytes is kept in the slot itself (no arena, no second cache
 //     miss; the results codec's usual value is 4 or 5 bytes); longer ones (≤ 65535 bytes) sit
 //     in a byte arena (value-arena.ts), compacted when waste grows. get() copies the value into
