@@ -6,8 +6,8 @@
 // a lookup; here the home slot is the first read, and the key, its expiry and a short value are
 // in it. Linear probing keeps a probe run in consecutive cache lines. Measured on the 2-core
 // development VM, 10M source ids, random hits, get + decode, same process, alternating rounds:
-// index + dense entries 1.0-1.4M lookups/s, this layout 2.6-3.3M/s (with 4-byte values inline
-// and 5-byte ones in the arena, 60% of lookups took a third miss). Almost all of what remains is
+// index + dense entries 1.0-1.4M lookups/s, this layout 2.6-3.3M/s (the old one also kept only
+// 4-byte values inline: the 60% of 5-byte values took a third miss). Almost all of what remains is
 // that one miss: a page walk and a DRAM read (huge pages for the slots, e.g.
 // GLIBC_TUNABLES=glibc.malloc.hugetlb=1 where THP is in madvise mode, gave another +30%).
 //
