@@ -113,6 +113,11 @@ onBroker('/readyz turns 200 once the worker joined the group and restored every 
   const live = await probe(sut, '/healthz');
   assert.is(live.status, 200);
   assert.equal(Object.keys(live.body.parts).sort(), ['ingress', 'worker']);
+  // a worker also serves its live topology page on the same port
+  const page = await fetch(`${sut.service.metrics.url}/topology`);
+  assert.is(page.status, 200);
+  assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
+  assert.match(await page.text(), /<svg/);
 });
 
 onBroker('after an end-to-end check: lag per input partition (1 while in flight, then 0), node counts, the cloud-call counter', async () => {
