@@ -26,14 +26,43 @@ export interface AckedProducerOptions {
   topicConfig?: Record<string, string | number | boolean>;
 }
 
-interface Waiter { resolve: (d: Delivery) => void; reject: (e: Error) => void }
+/** Who hears of one message's delivery report: exactly one of the two calls, once. */
+export interface DeliveryReceipt {
+  delivered(delivery: Delivery): void;
+  failed(error: Error): void;
+}
+
+/**
+ * A message's receipt travels as its opaque, so the delivery report hands it back directly: no
+ * id, no map lookup per message. `send` wraps a promise in one; `sendAcked` takes the caller's.
+ */
+class Receipt {
+  readonly target: DeliveryReceipt;
+
+  constructor(target: DeliveryReceipt) {
+    this.target = target;
+  }
+}
+
+/** The receipt of `send`: settles its promise. */
+class PromiseReceipt implements DeliveryReceipt {
+  resolve!: (d: Delivery) => void;
+  reject!: (e: Error) => void;
+
+  delivered(delivery: Delivery): void {
+    this.resolve(delivery);
+  }
+
+  failed(error: Error): void {
+    this.reject(error);
+  }
+}
 
 const QUEUE_FULL = Kafka.CODES.ERRORS.ERR__QUEUE_FULL;
 
 export class AckedProducer {
   readonly #producer: Kafka.Producer;
-  readonly #waiting = new Map<number, Waiter>();
-  #nextOpaque = 0;
+  #pending = 0;
 
   constructor(options: AckedProducerOptions) {
     this.#producer = new Kafka.Producer({
@@ -47,16 +76,16 @@ export class AckedProducer {
       ...options.librdkafka,
     }, { ...options.topicConfig });
     this.#producer.on('delivery-report', (err, report) => {
-      const waiter = this.#waiting.get(report.opaque as number);
-      if (!waiter) return;
-      this.#waiting.delete(report.opaque as number);
-      if (err) waiter.reject(Object.assign(new Error(`delivery to ${report.topic} failed: ${err.message}`), { code: err.code }));
-      else waiter.resolve({ topic: report.topic, partition: report.partition, offset: report.offset });
+      const receipt: unknown = report.opaque;
+      if (!(receipt instanceof Receipt)) return;
+      this.#pending--;
+      if (err) receipt.target.failed(Object.assign(new Error(`delivery to ${report.topic} failed: ${err.message}`), { code: err.code }));
+      else receipt.target.delivered({ topic: report.topic, partition: report.partition, offset: report.offset });
     });
   }
 
   /** Messages handed over and not yet acknowledged. */
-  get pending(): number { return this.#waiting.size; }
+  get pending(): number { return this.#pending; }
 
   get client(): Kafka.Producer { return this.#producer; }
 
@@ -68,25 +97,36 @@ export class AckedProducer {
 
   /** Resolves with the message's position once the broker acknowledged it. */
   send(message: OutgoingMessage): Promise<Delivery> {
-    const opaque = this.#nextOpaque++;
-    const promise = new Promise<Delivery>((resolve, reject) => this.#waiting.set(opaque, { resolve, reject }));
-    this.#produce(message, opaque, 0);
+    const waiter = new PromiseReceipt();
+    const promise = new Promise<Delivery>((resolve, reject) => {
+      waiter.resolve = resolve;
+      waiter.reject = reject;
+    });
+    this.sendAcked(message, waiter);
     return promise;
   }
 
-  #produce(message: OutgoingMessage, opaque: number, attempt: number): void {
+  /**
+   * `send` without a promise: `receipt` hears of the delivery report, or of a refusal (a refusal
+   * other than a full local queue is told before this returns).
+   */
+  sendAcked(message: OutgoingMessage, receipt: DeliveryReceipt): void {
+    this.#pending++;
+    this.#produce(message, new Receipt(receipt), 0);
+  }
+
+  #produce(message: OutgoingMessage, waiter: Receipt, attempt: number): void {
     try {
       this.#producer.produce(message.topic, message.partition ?? null, message.value, message.key ?? undefined,
-        message.timestamp ?? Date.now(), opaque, message.headers);
+        message.timestamp ?? Date.now(), waiter, message.headers);
     } catch (err) {
       // librdkafka's local queue is full: give the poll loop time to drain it, then try again.
       if ((err as { code?: number }).code === QUEUE_FULL && attempt < 1000) {
-        setTimeout(() => this.#produce(message, opaque, attempt + 1), Math.min(50, 1 + attempt));
+        setTimeout(() => this.#produce(message, waiter, attempt + 1), Math.min(50, 1 + attempt));
         return;
       }
-      const waiter = this.#waiting.get(opaque);
-      this.#waiting.delete(opaque);
-      waiter?.reject(err as Error);
+      this.#pending--;
+      waiter.target.failed(err as Error);
     }
   }
 

@@ -16,6 +16,7 @@ export function fromKafkaHeaders(headers: readonly Kafka.MessageHeader[] | undef
 }
 
 export function toKafkaHeaders(headers: Headers): Kafka.MessageHeader[] | undefined {
+  if (headers === EMPTY) return undefined; // a record read without headers, passed through: no allocation
   const names = Object.keys(headers);
   if (names.length === 0) return undefined;
   return names.map((name) => ({ [name]: headers[name]! }));

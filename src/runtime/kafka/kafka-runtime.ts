@@ -312,15 +312,18 @@ export class KafkaRuntime {
 
   #process(ap: AssignedPartition, record: InputRecord): void {
     try {
-      ap.task.process(record).then(this.#onFinished, this.#onFailed);
+      // no promise per record: the task tells #onSettled
+      ap.task.submit(record);
     } catch (error) {
       this.#fail(error);
     }
   }
 
-  // bound once: the per-record path allocates no closures of its own
-  readonly #onFinished = (): void => this.#scheduleFlow();
-  readonly #onFailed = (error: unknown): void => this.#fail(error);
+  // made once: the per-record path allocates no closures of its own
+  readonly #onSettled = (_record: InputRecord, error?: Error): void => {
+    if (error) this.#fail(error);
+    else this.#scheduleFlow();
+  };
 
   #scheduleFlow(): void {
     if (this.#flowScheduled || !this.#running) return;
@@ -429,6 +432,7 @@ export class KafkaRuntime {
         stores: shard.stores,
         changelog: this.#changelogPort(partition),
         observer: this.observer,
+        onSettled: this.#onSettled,
         ...(this.options.onRecordError ? { onRecordError: this.options.onRecordError } : {}),
       });
       const ap = new AssignedPartition(topic, partition, this.#priorityTopics.has(topic), task, shard);
@@ -492,6 +496,10 @@ export class KafkaRuntime {
     send: (record) => this.#producer!.send({
       topic: record.topic, key: record.key, value: record.value, headers: toKafkaHeaders(record.headers), timestamp: record.timestamp,
     }) as Promise<unknown> as Promise<void>,
+    // what the task uses: the delivery report reaches the record's completion with no promise between
+    sendAcked: (record, receipt) => this.#producer!.sendAcked({
+      topic: record.topic, key: record.key, value: record.value, headers: toKafkaHeaders(record.headers), timestamp: record.timestamp,
+    }, receipt),
   };
 
   /** Table writes of input partition i go to changelog partition i (co-partitioning). */

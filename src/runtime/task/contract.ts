@@ -44,9 +44,21 @@ export interface OutputRecord {
   readonly timestamp: number;
 }
 
+/** Told once per output handed to `ProducerPort.sendAcked`: exactly one of the two, once. */
+export interface DeliveryReceipt {
+  delivered(): void;
+  failed(error: unknown): void;
+}
+
 /** The output port. Resolve when the log acknowledged the record (Kafka: the delivery report). */
 export interface ProducerPort {
   send(record: OutputRecord): Promise<void>;
+  /**
+   * Optional promise-free form of `send` (the task prefers it when present): call
+   * `receipt.delivered()` when the log acknowledged the record, `receipt.failed(error)` when it
+   * refused it. A throw counts as a refusal. It saves a promise and two reactions per output.
+   */
+  sendAcked?(record: OutputRecord, receipt: DeliveryReceipt): void;
 }
 
 /** One store write on its way to the store's changelog topic (value null = tombstone). */
@@ -78,6 +90,12 @@ export interface TaskOptions {
   onRecordError?: (error: RecordError, record: InputRecord) => void;
   /** per-node counts and output events; pass one observer to several tasks to count their totals */
   observer?: TopologyObserver;
+  /**
+   * Told, synchronously, when a record finished (`error` undefined) or when an output of it was
+   * refused (`error` set: the task is failed from then on). What a runtime feeding the task with
+   * `submit` (no promise per record) listens to; records fed with `process` are told too.
+   */
+  onSettled?: (record: InputRecord, error?: Error) => void;
 }
 
 /** Kafka's meaning: the next offset to read, i.e. every offset below it is finished. */
