@@ -13,8 +13,12 @@ export class AssignedPartition {
   shard: TableShard;
   /** the offset after the last record handed over (-1: none yet) */
   next = -1;
-  /** records read while the shard was restoring, processed in order once it is ready */
-  held: InputRecord[] = [];
+  /**
+   * Records read and not handed to the task yet (its shard restoring, or no room), in offset
+   * order: a queue whose front is `#heldHead`, so handing over a few never copies the rest.
+   */
+  #held: InputRecord[] = [];
+  #heldHead = 0;
   /** what the consumer was last told */
   paused = false;
   revoking = false;
@@ -29,6 +33,30 @@ export class AssignedPartition {
     this.priority = priority;
     this.task = task;
     this.shard = shard;
+  }
+
+  /** records waiting in the queue */
+  get waiting(): number {
+    return this.#held.length - this.#heldHead;
+  }
+
+  hold(record: InputRecord): void {
+    this.#held.push(record);
+  }
+
+  /** Removes and returns the front of the queue. */
+  takeHeld(): InputRecord | undefined {
+    if (this.#heldHead >= this.#held.length) return undefined;
+    const record = this.#held[this.#heldHead]!;
+    this.#held[this.#heldHead++] = undefined as unknown as InputRecord; // no reference kept
+    if (this.#heldHead === this.#held.length) {
+      this.#held = [];
+      this.#heldHead = 0;
+    } else if (this.#heldHead > 1024 && this.#heldHead * 2 > this.#held.length) {
+      this.#held = this.#held.slice(this.#heldHead);
+      this.#heldHead = 0;
+    }
+    return record;
   }
 }
 

@@ -304,7 +304,7 @@ export class KafkaRuntime {
     this.#counters.consumed++;
     const key = message.key === null || message.key === undefined ? null : typeof message.key === 'string' ? message.key : message.key.toString('utf8');
     // every record waits in its partition's queue; the flow pass hands it over within the bounds
-    ap.held.push({
+    ap.hold({
       topic: message.topic, partition: message.partition, offset: message.offset, key, value: message.value ?? null,
       headers: fromKafkaHeaders(message.headers), timestamp: message.timestamp ?? Date.now(),
     });
@@ -355,17 +355,15 @@ export class KafkaRuntime {
     let priorityLag = false;
     for (const ap of live) {
       const ready = ap.shard.state === 'ready' && !this.#failure;
-      if (ready && ap.held.length > 0 && (ap.priority || !priorityLag)) {
-        let i = 0;
-        while (i < ap.held.length && ap.task.unfinished() < maxUnfinishedPerPartition && (ap.priority || total < maxUnfinished)) {
-          this.#process(ap, ap.held[i++]!);
+      if (ready && ap.waiting > 0 && (ap.priority || !priorityLag)) {
+        while (ap.waiting > 0 && ap.task.unfinished() < maxUnfinishedPerPartition && (ap.priority || total < maxUnfinished)) {
+          this.#process(ap, ap.takeHeld()!);
           total++;
         }
-        ap.held = i === ap.held.length ? [] : ap.held.slice(i);
       }
       const lag = ap.priority ? this.#lag(consumer, ap) : 0;
       if (ready && lag > 0) priorityLag = true;
-      states.push({ key: ap.key, priority: ap.priority, ready, paused: ap.paused, unfinished: ap.task.unfinished(), held: ap.held.length, lag });
+      states.push({ key: ap.key, priority: ap.priority, ready, paused: ap.paused, unfinished: ap.task.unfinished(), held: ap.waiting, lag });
     }
     const pause = partitionsToPause(states, { maxUnfinishedPerPartition, buffer: this.options.maxWaitingPerPartition });
     const toPause: Kafka.TopicPartition[] = [];
@@ -386,7 +384,7 @@ export class KafkaRuntime {
 
   /** Records of a priority partition not handed over yet, from the watermark librdkafka last saw. */
   #lag(consumer: Kafka.KafkaConsumer, ap: AssignedPartition): number {
-    let lag = ap.held.length;
+    let lag = ap.waiting;
     // before its first record is read, the partition starts at the group's committed offset
     const position = ap.next >= 0 ? ap.next : ap.committed;
     if (position < 0) return lag;
