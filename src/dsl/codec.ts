@@ -27,7 +27,7 @@ export function jsonCodec<T = unknown>(schema?: AnySchema, name = 'json'): Codec
       if (bytes === null) throw new Error(`${name}: value is null`);
       let parsed: unknown;
       try {
-        parsed = JSON.parse(bytes.toString('utf8'));
+        parsed = JSON.parse(bytes.toString()); // UTF-8; without arguments Buffer skips its encoding lookup
       } catch (error) {
         throw new Error(`${name}: not JSON (${(error as Error).message})`, { cause: error });
       }

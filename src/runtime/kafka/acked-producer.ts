@@ -50,7 +50,7 @@ class PromiseReceipt implements DeliveryReceipt {
   reject!: (e: Error) => void;
 
   delivered(delivery: Delivery): void {
-    this.resolve(delivery);
+    this.resolve({ topic: delivery.topic, partition: delivery.partition, offset: delivery.offset });
   }
 
   failed(error: Error): void {
@@ -80,7 +80,7 @@ export class AckedProducer {
       if (!(receipt instanceof Receipt)) return;
       this.#pending--;
       if (err) receipt.target.failed(Object.assign(new Error(`delivery to ${report.topic} failed: ${err.message}`), { code: err.code }));
-      else receipt.target.delivered({ topic: report.topic, partition: report.partition, offset: report.offset });
+      else receipt.target.delivered(report); // a Delivery and more; PromiseReceipt copies what it promises
     });
   }
 
