@@ -49,13 +49,16 @@ export function normalizeSourceId(value: unknown): string | undefined {
     if (!Number.isSafeInteger(value) || value < 0) return undefined;
     digits = String(value);
   } else if (typeof value === 'string' && /^[0-9]{1,64}$/.test(value)) {
-    digits = value.replace(/^0+(?=.)/, '');
+    digits = value.charCodeAt(0) === 0x30 ? value.replace(/^0+(?=.)/, '') : value;
   } else {
     return undefined;
   }
-  if (digits === '0' || digits.length > 19 || BigInt(digits) > INT64_MAX) return undefined;
+  // Below 19 digits every value fits an int64; only 19 digits need the exact comparison.
+  if (digits === '0' || digits.length > 19 || (digits.length === 19 && BigInt(digits) > INT64_MAX)) return undefined;
   return digits;
 }
+
+const REQUEST_ID_MAX_LENGTH = checkRequestValueSchema.properties.request_id.maxLength;
 
 /**
  * Encodes a check request for the request or priority topic.
@@ -70,11 +73,28 @@ export function encodeCheckRequest(request: CheckRequest): KafkaRecord {
   if (!validateCheckRequestValue(value)) {
     throw new ContractError('CHECK_REQUEST_INVALID', `invalid check request: ${ajv.errorsText(validateCheckRequestValue.errors)}`);
   }
-  return {
-    key: Buffer.from(sourceId),
-    value: Buffer.from(JSON.stringify(value)),
-    headers: [...identityRecordHeaders(request.identity, 'CHECK_REQUEST_INVALID'), { [CONTENT_TYPE_HEADER]: Buffer.from(JSON_CONTENT_TYPE) }],
-  };
+  return encodeCanonicalCheckRequest(request);
+}
+
+/**
+ * encodeCheckRequest for a caller that already holds a canonical source id (from
+ * normalizeSourceId, as the ingress routes do): the same record, without validating the id again
+ * or running the schema over a value built here. The request id's length and the identity are
+ * still checked, with encodeCheckRequest's errors. The ingress's hot path; anyone else should
+ * call encodeCheckRequest.
+ * @example encodeCanonicalCheckRequest({ sourceId: normalizeSourceId(body.source_id)!, identity, noCache: false, requestId })
+ */
+export function encodeCanonicalCheckRequest(request: CheckRequest): KafkaRecord {
+  const { sourceId, requestId } = request;
+  if (typeof requestId !== 'string' || requestId.length > REQUEST_ID_MAX_LENGTH) {
+    const rule = typeof requestId !== 'string' ? 'must be string' : `must NOT have more than ${REQUEST_ID_MAX_LENGTH} characters`;
+    throw new ContractError('CHECK_REQUEST_INVALID', `invalid check request: data/request_id ${rule}`);
+  }
+  const headers = identityRecordHeaders(request.identity, 'CHECK_REQUEST_INVALID');
+  headers.push({ [CONTENT_TYPE_HEADER]: Buffer.from(JSON_CONTENT_TYPE) });
+  // Exactly JSON.stringify({ source_id, no_cache, request_id }): the id is digits, the flag a boolean.
+  const value = `{"source_id":"${sourceId}","no_cache":${request.noCache === true},"request_id":${JSON.stringify(requestId)}}`;
+  return { key: Buffer.from(sourceId), value: Buffer.from(value), headers };
 }
 
 /**

@@ -23,6 +23,35 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const TENANT_ID = /^[\x21-\x7e]{1,64}$/;
 // Node rejects larger header sections anyway (16 KiB); this keeps the error ours and clear.
 const MAX_IDENTITY_LENGTH = 8192;
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+// Sources sends the same few identities all day, and decoding one (strict base64 round trip,
+// UTF-8, JSON) costs more than the rest of a check request, so decoded identities are kept per
+// header string. Two generations bound the memory without a linked list: a hit in `older` moves
+// the entry to `recent`; when `recent` is full it becomes `older` and the previous `older` is
+// dropped. At most 2 × IDENTITY_CACHE_GENERATION entries of at most IDENTITY_CACHE_MAX_LENGTH
+// characters (about 20 MB in the worst case, a few KB in practice); only valid identities are kept.
+const IDENTITY_CACHE_GENERATION = 5_000;
+const IDENTITY_CACHE_MAX_LENGTH = 2048;
+let recentIdentities = new Map<string, DecodedIdentity>();
+let olderIdentities = new Map<string, DecodedIdentity>();
+
+function cachedIdentity(header: string): DecodedIdentity | undefined {
+  const recent = recentIdentities.get(header);
+  if (recent !== undefined) return recent;
+  const older = olderIdentities.get(header);
+  if (older !== undefined) rememberIdentity(header, older);
+  return older;
+}
+
+function rememberIdentity(header: string, identity: DecodedIdentity): void {
+  if (header.length > IDENTITY_CACHE_MAX_LENGTH) return;
+  if (recentIdentities.size >= IDENTITY_CACHE_GENERATION) {
+    olderIdentities = recentIdentities;
+    recentIdentities = new Map();
+  }
+  recentIdentities.set(header, identity);
+}
 
 function decodeBase64Strict(text: string): Buffer {
   const unpadded = text.replace(/=+$/, '');
@@ -58,10 +87,19 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * Decodes an `x-rh-identity` header value: base64 → UTF-8 JSON → `identity.org_id` /
  * `identity.account_number`. Throws ContractError: 401 when absent or empty, 400 when not
  * base64, not JSON, without an `identity` object, or with neither org nor account.
+ * The result is frozen: the same object is returned for the same header (see the cache above).
  * @example decodeIdentityHeader('eyJpZGVudGl0eSI6eyJvcmdfaWQiOiIxIn19') // → { orgId: '1', accountNumber: '', type: '' }
  */
 export function decodeIdentityHeader(header: string | undefined): DecodedIdentity {
-  const text = header?.trim() ?? '';
+  if (header === undefined) throw new ContractError('IDENTITY_MISSING', `${IDENTITY_HEADER} header is required`);
+  const cached = cachedIdentity(header);
+  if (cached !== undefined) return cached;
+  const decoded = Object.freeze(decodeIdentityText(header.trim()));
+  rememberIdentity(header, decoded);
+  return decoded;
+}
+
+function decodeIdentityText(text: string): DecodedIdentity {
   if (text === '') throw new ContractError('IDENTITY_MISSING', `${IDENTITY_HEADER} header is required`);
   if (text.length > MAX_IDENTITY_LENGTH) {
     throw new ContractError('IDENTITY_NOT_BASE64', `${IDENTITY_HEADER} is longer than ${MAX_IDENTITY_LENGTH} characters`);
@@ -69,7 +107,7 @@ export function decodeIdentityHeader(header: string | undefined): DecodedIdentit
   const bytes = decodeBase64Strict(text);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    parsed = JSON.parse(UTF8.decode(bytes));
   } catch (cause) {
     throw new ContractError('IDENTITY_NOT_JSON', `${IDENTITY_HEADER} does not decode to JSON`, { cause });
   }

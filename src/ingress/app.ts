@@ -104,8 +104,8 @@ export function createIngress(options: IngressOptions): Ingress {
     if (req.method === 'POST') {
       const match = routes.match(req.url ?? '');
       if (match) {
-        // handle() answers every outcome itself; this catch only guards against a throwing logger.
-        routes.handle(match.route, req, res, match.sourceIdSegment).catch(() => res.destroy());
+        // serve() answers every outcome itself, a throwing logger included.
+        routes.serve(match.route, req, res, match.sourceIdSegment);
         return;
       }
     }

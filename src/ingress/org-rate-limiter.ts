@@ -32,6 +32,10 @@ export class OrgRateLimiter {
   readonly #maxBuckets: number;
   readonly #fullAfterMs: number;
   readonly #buckets = new Map<string, Bucket>();
+  /** the key used last: it is already at the end of the Map, no re-insertion needed */
+  #lastKey: string | undefined = undefined;
+  /** no bucket was updated before this; while it is recent, the idle sweep has nothing to do */
+  #oldestMs = Infinity;
 
   constructor(options: OrgRateLimiterOptions) {
     if (!(options.ratePerSec > 0) || !Number.isFinite(options.ratePerSec)) throw new RangeError('ratePerSec must be a finite number > 0');
@@ -51,27 +55,43 @@ export class OrgRateLimiter {
   /** Takes one token from `key`'s bucket, or says how many whole seconds until one is there. */
   take(key: string): TakeResult {
     const now = this.#now();
-    this.#evictIdle(now);
-    const previous = this.#buckets.get(key);
-    let tokens = this.#burst;
-    if (previous) {
-      tokens = Math.min(this.#burst, previous.tokens + (now - previous.updatedMs) * this.#ratePerMs);
-      this.#buckets.delete(key); // re-inserted below: keeps the Map in last-use order
-    } else if (this.#buckets.size >= this.#maxBuckets) {
-      const stalest = this.#buckets.keys().next();
-      if (!stalest.done) this.#buckets.delete(stalest.value);
+    if (now - this.#oldestMs >= this.#fullAfterMs) this.#evictIdle(now);
+    let bucket = this.#buckets.get(key);
+    if (bucket !== undefined) {
+      bucket.tokens = Math.min(this.#burst, bucket.tokens + (now - bucket.updatedMs) * this.#ratePerMs);
+      bucket.updatedMs = now;
+      if (key !== this.#lastKey) {
+        // re-inserted: keeps the Map in last-use order
+        this.#buckets.delete(key);
+        this.#buckets.set(key, bucket);
+      }
+    } else {
+      if (this.#buckets.size >= this.#maxBuckets) {
+        const stalest = this.#buckets.keys().next();
+        if (!stalest.done) this.#buckets.delete(stalest.value);
+      }
+      if (this.#buckets.size === 0) this.#oldestMs = now;
+      bucket = { tokens: this.#burst, updatedMs: now };
+      this.#buckets.set(key, bucket);
     }
-    const allowed = tokens >= 1;
-    if (allowed) tokens -= 1;
-    this.#buckets.set(key, { tokens, updatedMs: now });
-    if (allowed) return { allowed: true };
-    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / this.#ratePerMs / 1000)) };
+    this.#lastKey = key;
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return ALLOWED;
+    }
+    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / this.#ratePerMs / 1000)) };
   }
 
   #evictIdle(now: number): void {
+    this.#oldestMs = Infinity;
     for (const [key, bucket] of this.#buckets) {
-      if (now - bucket.updatedMs < this.#fullAfterMs) break;
+      if (now - bucket.updatedMs < this.#fullAfterMs) {
+        this.#oldestMs = bucket.updatedMs;
+        break;
+      }
       this.#buckets.delete(key);
     }
   }
 }
+
+const ALLOWED: TakeResult = Object.freeze({ allowed: true });

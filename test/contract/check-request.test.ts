@@ -1,9 +1,11 @@
 import { Ajv } from 'ajv';
+import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   checkRequestValueSchema,
   decodeCheckRequest,
+  encodeCanonicalCheckRequest,
   encodeCheckRequest,
   normalizeSourceId,
   validateCheckRequestValue,
@@ -82,6 +84,27 @@ test('normalizeSourceId: digit strings and safe integers, canonical form', () =>
   for (const bad of ['', '0', 0, '9223372036854775808', '-1', -1, 1.5, '1.5', ' 1', 'abc', Number.MAX_SAFE_INTEGER + 2, null, true, {}]) {
     assert.is(normalizeSourceId(bad), undefined, `accepted ${JSON.stringify(bad)}`);
   }
+});
+
+test('property: encodeCanonicalCheckRequest gives encodeCheckRequest\'s record or its error, for canonical ids', () => {
+  const outcome = (fn: () => unknown) => {
+    try {
+      return JSON.stringify(fn());
+    } catch (err) {
+      assert.instance(err, ContractError);
+      return `${(err as ContractError).code}: ${(err as Error).message}`;
+    }
+  };
+  fc.assert(fc.property(
+    fc.bigInt({ min: 1n, max: 9223372036854775807n }).map(String),
+    fc.boolean(),
+    fc.oneof(fc.string({ maxLength: 140 }), fc.string({ unit: 'binary', maxLength: 130 }), fc.constant('x'.repeat(129))),
+    fc.record({ xRhIdentity: fc.constantFrom('', 'eyJ9'), orgId: fc.constantFrom('', '1'), accountNumber: fc.constantFrom('', '42') }),
+    (sourceId, noCache, requestId, identity) => {
+      const request = { sourceId, identity, noCache, requestId };
+      assert.is(outcome(() => encodeCanonicalCheckRequest(request)), outcome(() => encodeCheckRequest(request)));
+    },
+  ), { numRuns: 500 });
 });
 
 test('the exported schema and compiled validator agree', () => {

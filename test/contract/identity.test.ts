@@ -97,6 +97,36 @@ test('record headers round-trip and leave out empty values', () => {
   rejects(() => identityRecordHeaders({ xRhIdentity: 'x', orgId: '', accountNumber: '' }, 'STATUS_MESSAGE_INVALID'), 'STATUS_MESSAGE_INVALID', 500);
 });
 
+test('decoded identities are cached per header: the same frozen object, dropped after 10k others', () => {
+  const header = b64('{"identity":{"org_id":"cache-1","type":"User"}}');
+  const first = decodeIdentityHeader(header);
+  assert.ok(Object.isFrozen(first));
+  assert.is(decodeIdentityHeader(header), first);
+  assert.is(requestIdentityFromHeaders({ 'x-rh-identity': header }).orgId, 'cache-1');
+  // a cached header still gets the headers' checks
+  rejects(() => requestIdentityFromHeaders({ 'x-rh-identity': header, 'x-rh-sources-org-id': 'other' }), 'IDENTITY_HEADER_MISMATCH', 400);
+  for (let i = 0; i < 10_001; i++) decodeIdentityHeader(b64(`{"identity":{"org_id":"other-${i}"}}`));
+  const again = decodeIdentityHeader(header);
+  assert.is.not(again, first);
+  assert.equal(again, first);
+});
+
+test('a header in use stays cached however many others pass', () => {
+  const header = b64('{"identity":{"account_number":"busy"}}');
+  const first = decodeIdentityHeader(header);
+  for (let i = 0; i < 30_000; i++) {
+    decodeIdentityHeader(b64(`{"identity":{"org_id":"passing-${i}"}}`));
+    if (i % 1000 === 0) assert.is(decodeIdentityHeader(header), first);
+  }
+});
+
+test('invalid headers are not cached: the same error every time', () => {
+  for (let i = 0; i < 2; i++) {
+    rejects(() => decodeIdentityHeader(b64('{"identity":{"type":"User"}}')), 'IDENTITY_NO_TENANT', 400);
+    rejects(() => decodeIdentityHeader('A'.repeat(9000)), 'IDENTITY_NOT_BASE64', 400, /longer/);
+  }
+});
+
 test('property: any header value either decodes or fails with a ContractError, never anything else', () => {
   const headerArb = fc.oneof(
     fc.string(),
@@ -108,6 +138,7 @@ test('property: any header value either decodes or fails with a ContractError, n
     try {
       const decoded = decodeIdentityHeader(header);
       assert.ok(decoded.orgId !== '' || decoded.accountNumber !== '');
+      assert.equal(decodeIdentityHeader(header), decoded); // the cached answer is the fresh one
     } catch (err) {
       assert.instance(err, ContractError);
       assert.ok([400, 401].includes((err as ContractError).status));

@@ -56,4 +56,47 @@ test('a pino logger plugs in and gets one line per outcome, with the request id'
   assert.is(lines[0]!.orgId, '9');
 });
 
+test('serve: answers and then calls done; no info line is built when info is off', async () => {
+  const built: string[] = [];
+  const logger: IngressLogger = {
+    info: (_f, m) => { built.push(m); },
+    warn: (_f, m) => { built.push(m); },
+    error: (_f, m) => { built.push(m); },
+    isLevelEnabled: (level) => level !== 'info',
+  };
+  const quiet = createCheckRoutes({ publish: async () => {}, limits: { bodyLimitBytes: 1024, orgRatePerSec: 10, orgBurst: 10, publishTimeoutMs: 100 }, logger });
+  let done = 0;
+  const server = (req: IncomingMessage, res: ServerResponse) => {
+    const match = quiet.match(req.url ?? '');
+    if (match) quiet.serve(match.route, req, res, match.sourceIdSegment, () => { done++; });
+  };
+  const identity = Buffer.from('{"identity":{"org_id":"9"}}').toString('base64');
+  assert.is((await request(server).post(CHECK_PATH).set('x-rh-identity', identity).send({ source_id: '3' })).status, 202);
+  assert.is((await request(server).post(`${CHECK_PATH}/4/recheck`).set('x-rh-identity', identity)).status, 202);
+  assert.is((await request(server).post(CHECK_PATH).send({ source_id: '3' })).status, 401);
+  assert.is(done, 3);
+  assert.equal(built, ['check request refused']); // the two info lines were skipped, the warning was not
+});
+
+test('a throwing logger costs the connection at most, never the process or a hang', async () => {
+  const boom = () => { throw new Error('logger down'); };
+  const broken = createCheckRoutes({
+    publish: async () => {},
+    limits: { bodyLimitBytes: 1024, orgRatePerSec: 10, orgBurst: 10, publishTimeoutMs: 100 },
+    logger: { info: boom, warn: boom, error: boom },
+  });
+  const server = (req: IncomingMessage, res: ServerResponse) => {
+    const match = broken.match(req.url ?? '');
+    if (match) broken.serve(match.route, req, res, match.sourceIdSegment);
+  };
+  const identity = Buffer.from('{"identity":{"org_id":"9"}}').toString('base64');
+  for (const send of [
+    () => request(server).post(CHECK_PATH).set('x-rh-identity', identity).send({ source_id: '3' }),
+    () => request(server).post(CHECK_PATH).send({ source_id: '3' }),
+  ]) {
+    const outcome = await send().then((res) => res.status, (err: Error) => err.message);
+    assert.ok(outcome === 500 || /socket hang up|ECONNRESET/.test(String(outcome)), String(outcome));
+  }
+});
+
 test.run();

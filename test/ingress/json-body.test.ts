@@ -1,9 +1,10 @@
 import { createServer, request as httpRequest, type IncomingMessage } from 'node:http';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { HttpError } from '../../src/ingress/http-error.ts';
-import { readJsonBody, requireJsonBody } from '../../src/ingress/json-body.ts';
+import { readJsonBody, readJsonBodyThen, requireJsonBody } from '../../src/ingress/json-body.ts';
 
 function fakeRequest(headers: Record<string, string>): IncomingMessage {
   return { headers } as unknown as IncomingMessage;
@@ -80,6 +81,41 @@ test('a declared Content-Length past the limit is refused before reading', async
 test('empty and malformed bodies are 400', async () => {
   assert.is(await roundTrip([], 100), '400 request body is required: {"source_id":"…"}');
   assert.is(await roundTrip(['{"a":'], 100), '400 request body is not valid JSON');
+});
+
+test('readJsonBodyThen: told once; a declared Content-Length past the limit before it returns', () => {
+  const told: Array<number | undefined> = [];
+  readJsonBodyThen(fakeRequest({ 'content-length': '101' }), 100, (error) => { told.push(error?.status); });
+  assert.equal(told, [413]);
+});
+
+test('a client that goes away mid-body gets a 400 verdict, once, and nothing hangs', async () => {
+  const verdicts: string[] = [];
+  let arrived!: () => void;
+  const seen = new Promise<void>((resolve) => { arrived = resolve; });
+  const server = createServer((req) => {
+    readJsonBodyThen(req, 100, (error, body) => { verdicts.push(error ? `${error.status} ${error.message}` : `ok ${JSON.stringify(body)}`); });
+    arrived();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const socket = net.connect((server.address() as AddressInfo).port, '127.0.0.1');
+    socket.write('POST / HTTP/1.1\r\nhost: x\r\ncontent-length: 50\r\n\r\n{"source');
+    await seen;
+    socket.destroy();
+    for (let i = 0; i < 50 && verdicts.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(verdicts, ['400 request aborted by the client']);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+test('a body in several chunks past the limit: one 413, the rest drained', async () => {
+  assert.is(await roundTrip(['{"pad":"', 'x'.repeat(60), 'x'.repeat(60), 'x'.repeat(60), '"}'], 100), '413 request body is larger than 100 bytes');
+  assert.is(await roundTrip(['   '], 100), '400 request body is required: {"source_id":"…"}');
+  assert.is(await roundTrip(['{"source_id":', '"1"', '}'], 100), 'ok {"source_id":"1"}');
 });
 
 test.run();

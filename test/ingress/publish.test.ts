@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { HttpError } from '../../src/ingress/http-error.ts';
-import { publishWithTimeout } from '../../src/ingress/publish.ts';
+import { publishWithin, publishWithTimeout } from '../../src/ingress/publish.ts';
 
 const RECORD = { key: Buffer.from('1'), value: Buffer.from('{}'), headers: [] };
 
@@ -35,6 +35,29 @@ test('a publish that never settles becomes 503 after the timeout', async () => {
   assert.is(err.status, 503);
   assert.match(err.message, /within 30 ms/);
   assert.ok(performance.now() - started >= 25);
+});
+
+test('publishWithin: done once with undefined on success, an HttpError from publish passes through', async () => {
+  const outcomes: Array<HttpError | undefined> = [];
+  await new Promise<void>((resolve) => publishWithin(async () => {}, 't', RECORD, 100, (e) => { outcomes.push(e); resolve(); }));
+  const own = new HttpError(503, 'ours');
+  await new Promise<void>((resolve) => publishWithin(async () => { throw own; }, 't', RECORD, 100, (e) => { outcomes.push(e); resolve(); }));
+  assert.equal(outcomes, [undefined, own]);
+  await new Promise((resolve) => setTimeout(resolve, 150)); // no late second call from the deadline
+  assert.is(outcomes.length, 2);
+});
+
+test('publishWithin: a synchronous throw is told before it returns; a late resolve after the deadline is ignored', async () => {
+  let told: HttpError | undefined;
+  publishWithin(() => { throw new Error('sync'); }, 't', RECORD, 100, (e) => { told = e; });
+  assert.is(told?.status, 503);
+  let resolveLate!: () => void;
+  const outcomes: Array<HttpError | undefined> = [];
+  await new Promise<void>((resolve) => publishWithin(() => new Promise<void>((r) => { resolveLate = r; }), 't', RECORD, 20, (e) => { outcomes.push(e); resolve(); }));
+  resolveLate();
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.is(outcomes.length, 1);
+  assert.match(outcomes[0]!.message, /within 20 ms/);
 });
 
 test.run();
