@@ -121,12 +121,15 @@ function onEnd(this: IncomingMessage): void {
   reader.settle(undefined, body);
 }
 
+// 'close' follows every request, also a fully read one: only an unsettled reader pays for an error.
 function onError(this: IncomingMessage, err: Error): void {
-  (this as ReadingRequest)[READER].settle(new HttpError(400, 'request aborted by the client', {}, { cause: err }));
+  const reader = (this as ReadingRequest)[READER];
+  if (reader.callback !== undefined) reader.settle(new HttpError(400, 'request aborted by the client', {}, { cause: err }));
 }
 
 function onClose(this: IncomingMessage): void {
-  (this as ReadingRequest)[READER].settle(new HttpError(400, 'request aborted by the client'));
+  const reader = (this as ReadingRequest)[READER];
+  if (reader.callback !== undefined) reader.settle(new HttpError(400, 'request aborted by the client'));
 }
 
 function tooLarge(limitBytes: number): HttpError {
