@@ -33,12 +33,7 @@ export interface KafkaRuntimeOptions {
   maxUnfinished?: number;
   /** messages per consume call (default 500) */
   batchSize?: number;
-  /**
-   * records read and waiting for room in their partition's task before it is paused (default
-   * 6000). A pause throws away what librdkafka prefetched for the partition, fetched again on
-   * resume; with 2000 a saturated partition was paused every ~3000 records (the cached-path
-   * benchmark: 90 pauses per 300k records, about a third of them re-read), with 6000 a third as often.
-   */
+  /** records read and waiting for room in their partition's task before it is paused (default 2000) */
   maxWaitingPerPartition?: number;
   /**
    * how long one consume call waits for the next message (default 5 ms). A batch ends at the
@@ -93,7 +88,7 @@ export interface ResolvedOptions {
 const silentLogger: RuntimeLogger = { info() {}, warn() {}, error() {} };
 
 const POSITIVE_INTEGERS = [
-  ['maxUnfinishedPerPartition', 1000], ['maxUnfinished', 10_000], ['batchSize', 500], ['maxWaitingPerPartition', 6000], ['consumeTimeoutMs', 5],
+  ['maxUnfinishedPerPartition', 1000], ['maxUnfinished', 10_000], ['batchSize', 500], ['maxWaitingPerPartition', 2000], ['consumeTimeoutMs', 5],
   ['commitIntervalMs', 200], ['purgeIntervalMs', 1000], ['revokeGraceMs', 5000], ['shutdownGraceMs', 10_000],
   ['healthIntervalMs', 1000], ['partitions', 1],
 ] as const;
