@@ -104,8 +104,13 @@ export function createIngress(options: IngressOptions): Ingress {
     if (req.method === 'POST') {
       const match = routes.match(req.url ?? '');
       if (match) {
-        // serve() answers every outcome itself, a throwing logger included.
-        routes.serve(match.route, req, res, match.sourceIdSegment);
+        // serve() answers every outcome itself, a throwing logger included; this catch only guards
+        // against a throwing request id generator (Express answers that one with a 500).
+        try {
+          routes.serve(match.route, req, res, match.sourceIdSegment);
+        } catch {
+          res.destroy();
+        }
         return;
       }
     }

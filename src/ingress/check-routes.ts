@@ -141,10 +141,11 @@ export function createCheckRoutes(options: CheckRoutesOptions): CheckRoutes {
     exchange.done?.();
   }
 
-  function notPublished(exchange: Exchange, request: CheckRequest, topic: string, started: number, error: HttpError): void {
+  /** A record that could not be encoded or published: timed, logged, then refused with `error`'s status. */
+  function notPublished(exchange: Exchange, request: CheckRequest, topic: string, started: number, error: unknown): void {
     try {
       metrics?.publishSeconds.observe({ queue: request.noCache ? 'priority' : 'requests', outcome: 'failed' }, (performance.now() - started) / 1000);
-      logger.error({ err: error.cause ?? error, requestId: request.requestId, sourceId: request.sourceId, topic }, 'check request not published');
+      logger.error({ err: (error as Error).cause ?? error, requestId: request.requestId, sourceId: request.sourceId, topic }, 'check request not published');
     } catch (err) {
       refuse(exchange, err);
       return;
@@ -160,7 +161,7 @@ export function createCheckRoutes(options: CheckRoutesOptions): CheckRoutes {
     try {
       record = encodeCanonicalCheckRequest(request);
     } catch (err) {
-      refuse(exchange, err);
+      notPublished(exchange, request, topic, started, err);
       return;
     }
     publishWithin(publish, topic, record, limits.publishTimeoutMs, (error) => {

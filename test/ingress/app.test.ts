@@ -226,6 +226,19 @@ for (const [entry, build] of ENTRY_POINTS) {
     assert.ok(Date.now() - started < 2000);
   });
 
+  test('a request id the record cannot carry → 400, logged as not published; a throwing id generator never crashes', async () => {
+    const logged: string[] = [];
+    const logger = { info: () => {}, warn: (_f: object, m: string) => { logged.push(m); }, error: (_f: object, m: string) => { logged.push(m); } };
+    const long = harness({ newRequestId: () => 'x'.repeat(200), logger });
+    assertError(await sourcesPost(long.app).send({ source_id: '1' }), 400, /request_id must NOT have more than 128 characters/);
+    assert.equal(logged, ['check request not published', 'check request refused']);
+    assert.is(long.published.length, 0);
+    const broken = harness({ newRequestId: () => { throw new Error('no ids today'); } });
+    const outcome = await sourcesPost(broken.app).send({ source_id: '1' }).then((res) => res.status, (err: Error) => err.message);
+    assert.ok(outcome === 500 || /socket hang up|ECONNRESET/.test(String(outcome)), String(outcome));
+    assert.is(broken.published.length, 0);
+  });
+
   test('healthz, readyz and the OpenAPI document', async () => {
     let ready = false;
     const { app } = harness({ ready: () => ready });
