@@ -64,11 +64,13 @@ export interface RouteMatch {
 export interface CheckRoutes {
   /** Which route `url` (path and query, as in req.url) is, if any; the method is the caller's business. */
   match(url: string): RouteMatch | undefined;
-  /** Answers the request completely; never rejects. */
+  /** Answers the request completely; rejects only when an injected newRequestId throws. */
   handle(route: CheckRouteName, req: IncomingMessage, res: ServerResponse, sourceIdSegment?: string): Promise<void>;
   /**
    * handle() without the promise, for the server's fast path: answers the request completely and
-   * never throws; `done`, when given, runs once the answer is written.
+   * throws only when an injected newRequestId does; `done`, when given, runs once the answer is
+   * written (or the connection dropped).
+   * @example const m = routes.match(req.url ?? ''); if (m) routes.serve(m.route, req, res, m.sourceIdSegment)
    */
   serve(route: CheckRouteName, req: IncomingMessage, res: ServerResponse, sourceIdSegment?: string, done?: () => void): void;
 }
