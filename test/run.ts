@@ -34,7 +34,11 @@ function runProcess(cmd: string, cmdArgs: string[], env: NodeJS.ProcessEnv, time
     child.stdout.on('data', collect);
     child.stderr.on('data', collect);
     const timer = setTimeout(() => { output += `\n[runner] killed after ${timeoutMs} ms\n`; child.kill('SIGKILL'); }, timeoutMs);
-    child.on('close', (code) => { clearTimeout(timer); resolve({ code, output }); });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (signal) console.log(`[runner] ${path.relative(root, cmdArgs.at(-1) ?? cmd)} ended by ${signal}`);
+      resolve({ code, output });
+    });
   });
 }
 
@@ -65,6 +69,7 @@ async function testFile(file: string, env: NodeJS.ProcessEnv): Promise<void> {
     return;
   }
   const failed = total - passed + (code !== 0 && total === passed ? 1 : 0);
+  if (code !== 0 && total === passed) console.log(`FAILED ${rel}: every test passed but the process exited with ${code ?? 'a signal'}`);
   record(rel, passed, failed);
 }
 

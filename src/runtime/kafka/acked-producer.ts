@@ -2,6 +2,7 @@
 // At-least-once rests on this: a runtime commits an input offset only after every output it
 // caused was acknowledged here.
 import Kafka from 'node-rdkafka';
+import { releaseClient } from './admin.ts';
 
 export interface OutgoingMessage {
   topic: string;
@@ -134,9 +135,9 @@ export class AckedProducer {
     await new Promise<void>((resolve, reject) => this.#producer.flush(timeoutMs, (err) => (err ? reject(new Error(`flush: ${err.message}`)) : resolve())));
   }
 
+  /** Flushes what is queued (when connected) and releases the client, also after a failed connect. */
   async disconnect(): Promise<void> {
-    if (!this.#producer.isConnected()) return;
-    await this.flush().catch(() => undefined);
-    await new Promise<void>((resolve) => this.#producer.disconnect(() => resolve()));
+    if (this.#producer.isConnected()) await this.flush().catch(() => undefined);
+    await releaseClient(this.#producer);
   }
 }

@@ -31,7 +31,12 @@ export async function ensureTopics(brokers: string, topics: TopicSpec[], timeout
 /** Partition count of each named topic (absent topics are left out). */
 export async function partitionCounts(brokers: string, topics: string[], timeoutMs = 15_000): Promise<Map<string, number>> {
   const producer = new Kafka.Producer({ 'bootstrap.servers': brokers, 'client.id': 'availability-check-metadata', 'allow.auto.create.topics': false });
-  await new Promise<void>((resolve, reject) => producer.connect({ timeout: timeoutMs }, (err) => (err ? reject(new Error(`metadata connect: ${err.message}`)) : resolve())));
+  try {
+    await new Promise<void>((resolve, reject) => producer.connect({ timeout: timeoutMs }, (err) => (err ? reject(new Error(`metadata connect: ${err.message}`)) : resolve())));
+  } catch (error) {
+    await releaseClient(producer);
+    throw error;
+  }
   try {
     const counts = new Map<string, number>();
     for (const name of topics) {
@@ -54,4 +59,22 @@ export function changelogTopicConfig(ttlMs: number): Record<string, string> {
     'min.compaction.lag.ms': '0',
     'segment.ms': String(Math.max(60_000, Math.min(ttlMs, 3_600_000))),
   };
+}
+
+/**
+ * Tears a client down even when it never connected: node-rdkafka registers its event-loop
+ * callbacks when connecting starts and removes them only on disconnect, so a failed connect
+ * left alone keeps the process alive. Bounded: a broker that is gone must not hang the caller.
+ */
+export function releaseClient(client: Kafka.Producer, timeoutMs = 10_000): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    timer.unref();
+    const done = () => { clearTimeout(timer); resolve(); };
+    if (client.isConnected()) { client.disconnect(done); return; }
+    // Producer#disconnect flushes first and throws when not connected; the base client's
+    // disconnect only releases the native handle and its callbacks, which is what is left to do.
+    const baseDisconnect = (Object.getPrototypeOf(Kafka.Producer.prototype) as { disconnect(this: Kafka.Producer, cb: () => void): void }).disconnect;
+    baseDisconnect.call(client, done);
+  });
 }
