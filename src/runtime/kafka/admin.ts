@@ -62,16 +62,18 @@ export function changelogTopicConfig(ttlMs: number): Record<string, string> {
 }
 
 /**
- * Tears a client down even when it never connected: node-rdkafka registers its event-loop
- * callbacks when connecting starts and removes them only on disconnect, so a failed connect
- * left alone keeps the process alive. Bounded: a broker that is gone must not hang the caller.
+ * Tears a client down whatever state it is in (never connected, failed to connect, connected, or
+ * marked disconnected after a broker outage): node-rdkafka registers its event-loop callbacks
+ * when connecting starts and removes them only in disconnect, so a client skipped because
+ * `isConnected()` said false keeps the process alive. Bounded: a broker that is gone must not
+ * hang the caller.
  */
-export function releaseClient(client: Kafka.Producer, timeoutMs = 10_000): Promise<void> {
+export function releaseClient(client: Kafka.Producer | Kafka.KafkaConsumer, timeoutMs = 10_000): Promise<void> {
   return new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, timeoutMs);
     timer.unref();
     const done = () => { clearTimeout(timer); resolve(); };
-    if (client.isConnected()) { client.disconnect(done); return; }
+    if (client instanceof Kafka.KafkaConsumer || client.isConnected()) { client.disconnect(done); return; }
     // Producer#disconnect flushes first and throws when not connected; the base client's
     // disconnect only releases the native handle and its callbacks, which is what is left to do.
     const baseDisconnect = (Object.getPrototypeOf(Kafka.Producer.prototype) as { disconnect(this: Kafka.Producer, cb: () => void): void }).disconnect;

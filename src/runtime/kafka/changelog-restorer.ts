@@ -3,6 +3,7 @@
 // watermark seen when the restore began, applying every record to the store; restores run one
 // at a time, in the order they were asked for.
 import Kafka from 'node-rdkafka';
+import { releaseClient } from './admin.ts';
 import type { KeyValueStore } from '../../dsl/store-ref.ts';
 import { KafkaRuntimeError } from './errors.ts';
 
@@ -54,7 +55,7 @@ export class ChangelogRestorer {
     const consumer = this.#consumer;
     this.#consumer = undefined;
     await this.#queue;
-    if (consumer?.isConnected()) await new Promise<void>((resolve) => consumer.disconnect(() => resolve()));
+    if (consumer) await releaseClient(consumer);
   }
 
   async #connect(): Promise<Kafka.KafkaConsumer> {

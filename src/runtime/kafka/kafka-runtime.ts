@@ -15,6 +15,7 @@ import type { ChangelogPort, InputRecord, ProducerPort, TaskMetrics } from '../t
 import { TopologyObserver } from '../task/topology-observer.ts';
 import { TopologyTask } from '../task/topology-task.ts';
 import { AckedProducer } from './acked-producer.ts';
+import { releaseClient } from './admin.ts';
 import { AssignedPartition, partitionKey } from './assigned-partition.ts';
 import { ChangelogRestorer } from './changelog-restorer.ts';
 import { ClusterReachability } from './cluster-reachability.ts';
@@ -115,7 +116,7 @@ export class KafkaRuntime {
     } catch (error) {
       this.#status = 'stopped';
       const consumer = this.#consumer;
-      if (consumer?.isConnected()) await new Promise<void>((resolve) => consumer.disconnect(() => resolve()));
+      if (consumer) await releaseClient(consumer);
       await this.#restorer?.close().catch(() => undefined);
       await this.#producer?.disconnect().catch(() => undefined);
       throw error;
@@ -552,7 +553,7 @@ export class KafkaRuntime {
     await withTimeout(Promise.all(partitions.map((ap) => ap.task.drain().catch(() => undefined))), this.options.shutdownGraceMs);
     if (consumer) this.#commits.commitSync(consumer, partitions);
     for (const ap of partitions) this.#release(ap);
-    if (consumer?.isConnected()) await new Promise<void>((resolve) => consumer.disconnect(() => resolve()));
+    if (consumer) await releaseClient(consumer);
     await this.#restorer?.close();
     await this.#producer?.disconnect();
     this.#status = 'stopped';
