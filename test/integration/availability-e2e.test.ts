@@ -6,19 +6,10 @@ import * as assert from 'uvu/assert';
 import type Kafka from 'node-rdkafka';
 import { validateStatusMessage } from '../../src/contract/index.ts';
 import { connectConsumer, consumeExactly, disconnect, testBrokers, uniqueName } from '../support/kafka.ts';
-import { startServiceUnderTest, type ServiceUnderTest } from '../support/service.ts';
+import { kafkaServiceEnv, startServiceUnderTest, type ServiceUnderTest } from '../support/service.ts';
 
 function kafkaEnv(): Record<string, string> {
-  const prefix = uniqueName('e2e');
-  return {
-    KAFKA_BROKERS: testBrokers(),
-    KAFKA_GROUP_ID: `${prefix}-worker`,
-    KAFKA_CLIENT_ID: prefix,
-    TOPIC_REQUESTS: `${prefix}.requests`,
-    TOPIC_PRIORITY: `${prefix}.priority`,
-    TOPIC_STATUS: `${prefix}.status`,
-    TOPIC_DEAD_LETTER: `${prefix}.dlq`,
-  };
+  return kafkaServiceEnv(testBrokers(), uniqueName('e2e'));
 }
 
 function headersOf(message: Kafka.Message): Record<string, string> {

@@ -15,7 +15,7 @@ import * as assert from 'uvu/assert';
 import type Kafka from 'node-rdkafka';
 import { CHECK_REQUESTS_METRIC } from '../../src/metrics/index.ts';
 import { connectConsumer, consumeExactly, createTopic, disconnect, testBrokers, uniqueName } from '../support/kafka.ts';
-import { startServiceUnderTest, type ServiceUnderTest } from '../support/service.ts';
+import { kafkaServiceEnv, startServiceUnderTest, type ServiceUnderTest } from '../support/service.ts';
 
 const run = promisify(execFile);
 const brokerScript = path.resolve(import.meta.dirname, '../kafka/broker.sh');
@@ -57,18 +57,6 @@ async function pollUntil<T>(what: string, read: () => Promise<T>, done: (value: 
   }
 }
 
-function kafkaEnv(brokers: string, prefix: string): Record<string, string> {
-  return {
-    KAFKA_BROKERS: brokers,
-    KAFKA_GROUP_ID: `${prefix}-worker`,
-    KAFKA_CLIENT_ID: prefix,
-    TOPIC_REQUESTS: `${prefix}.requests`,
-    TOPIC_PRIORITY: `${prefix}.priority`,
-    TOPIC_STATUS: `${prefix}.status`,
-    TOPIC_DEAD_LETTER: `${prefix}.dlq`,
-  };
-}
-
 function statusReader(sut: ServiceUnderTest, brokers: string): Promise<Kafka.KafkaConsumer> {
   return connectConsumer(uniqueName('obs-status-reader'), [sut.config.topics.status], { 'bootstrap.servers': brokers });
 }
@@ -88,7 +76,7 @@ let reader: Kafka.KafkaConsumer;
 
 onBroker.before(async () => {
   console.log(`broker: ${description || testBrokers()}`);
-  env = kafkaEnv(testBrokers(), uniqueName('obs'));
+  env = kafkaServiceEnv(testBrokers(), uniqueName('obs'));
   // more than one input partition, so that lag is visibly per partition (the runtime creates absent topics with one)
   await createTopic(env.TOPIC_REQUESTS!, PARTITIONS);
   await createTopic(env.TOPIC_PRIORITY!, PARTITIONS);
@@ -191,7 +179,7 @@ outage('broker stopped: /readyz 503 within 15 s, /healthz stays 200; broker back
   let own: ServiceUnderTest | undefined;
   let ownReader: Kafka.KafkaConsumer | undefined;
   try {
-    own = await startServiceUnderTest(kafkaEnv(brokers, uniqueName('obs-outage')));
+    own = await startServiceUnderTest(kafkaServiceEnv(brokers, uniqueName('obs-outage')));
     const service = own;
     ownReader = await statusReader(service, brokers);
     await pollUntil('/readyz 200 before the outage', () => probe(service, '/readyz'), (p) => p.status === 200, 30_000);

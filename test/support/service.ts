@@ -17,6 +17,19 @@ export interface ServiceUnderTest {
   stop(): Promise<void>;
 }
 
+/** Configuration that puts a service under test on `brokers` with topics and a group of its own. */
+export function kafkaServiceEnv(brokers: string, prefix: string): Record<string, string> {
+  return {
+    KAFKA_BROKERS: brokers,
+    KAFKA_GROUP_ID: `${prefix}-worker`,
+    KAFKA_CLIENT_ID: prefix,
+    TOPIC_REQUESTS: `${prefix}.requests`,
+    TOPIC_PRIORITY: `${prefix}.priority`,
+    TOPIC_STATUS: `${prefix}.status`,
+    TOPIC_DEAD_LETTER: `${prefix}.dlq`,
+  };
+}
+
 /** Starts emulators and the service (role all); `env` adds or overrides configuration variables. */
 export async function startServiceUnderTest(env: Record<string, string | undefined>, emulatorOptions: EmulatorsOptions = {}): Promise<ServiceUnderTest> {
   const emulators = await startEmulators(emulatorOptions);
