@@ -22,14 +22,27 @@ function worker(topics: CheckTopics, calls: string[]): KafkaRuntime {
   return new KafkaRuntime(topology, { brokers: testBrokers(), maxUnfinishedPerPartition: 10, commitIntervalMs: 100, revokeGraceMs: 3000 });
 }
 
-test('two workers share the partitions; the survivor takes over partitions and table shards', async () => {
-  const topics = checkTopics('scale');
+interface TwoWorkers { topics: CheckTopics; collector: Collector; callsA: string[]; callsB: string[]; a: KafkaRuntime; b: KafkaRuntime }
+
+/** Fresh topics, a status collector and two (not yet started) workers of one group. */
+async function twoWorkers(prefix: string): Promise<TwoWorkers> {
+  const topics = checkTopics(prefix);
   await createCheckTopics(topics, PARTITIONS);
   const collector = await Collector.start([topics.status]);
   const callsA: string[] = [];
   const callsB: string[] = [];
-  const a = worker(topics, callsA);
-  const b = worker(topics, callsB);
+  return { topics, collector, callsA, callsB, a: worker(topics, callsA), b: worker(topics, callsB) };
+}
+
+async function stopAll({ topics, collector, a, b }: Pick<TwoWorkers, 'topics' | 'collector' | 'a' | 'b'>): Promise<void> {
+  await a.stop();
+  await b.stop();
+  await collector.close();
+  await deleteCheckTopics(topics);
+}
+
+test('two workers share the partitions; the survivor takes over partitions and table shards', async () => {
+  const { topics, collector, callsA, callsB, a, b } = await twoWorkers('scale');
   try {
     await Promise.all([a.start(), b.start()]);
     await collector.until(() => a.assignment().length > 0 && b.assignment().length > 0 && a.assignment().length + b.assignment().length === 2 * PARTITIONS, 'both workers to own partitions', 30_000);
@@ -58,21 +71,12 @@ test('two workers share the partitions; the survivor takes over partitions and t
     assert.ok(replayed.every((r) => r.via === 'cache'));
     console.log(`  worker A checked ${callsA.length}, worker B ${checksBefore}; outputs ${before} for ${RECORDS} inputs before the repeat`);
   } finally {
-    await a.stop();
-    await b.stop();
-    await collector.close();
-    await deleteCheckTopics(topics);
+    await stopAll({ topics, collector, a, b });
   }
 });
 
 test('a second worker joining mid-stream takes partitions from the first (cooperative revoke), nothing lost', async () => {
-  const topics = checkTopics('join');
-  await createCheckTopics(topics, PARTITIONS);
-  const collector = await Collector.start([topics.status]);
-  const callsA: string[] = [];
-  const callsB: string[] = [];
-  const a = worker(topics, callsA);
-  const b = worker(topics, callsB);
+  const { topics, collector, callsA, callsB, a, b } = await twoWorkers('join');
   try {
     await a.start();
     const ids = Array.from({ length: RECORDS }, (_, i) => String(50_000 + i));
@@ -89,10 +93,7 @@ test('a second worker joining mid-stream takes partitions from the first (cooper
     assert.ok(a.counters().rebalances >= 2, 'the first worker saw the revoke');
     console.log(`  after the join: A owns ${a.assignment().length}, B ${b.assignment().length} partitions; checks A ${callsA.length}, B ${callsB.length}; outputs ${collector.of(topics.status).length}`);
   } finally {
-    await a.stop();
-    await b.stop();
-    await collector.close();
-    await deleteCheckTopics(topics);
+    await stopAll({ topics, collector, a, b });
   }
 });
 
