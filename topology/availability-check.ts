@@ -11,7 +11,7 @@
 // definitive answer goes to the dead-letter topic, never to Sources as "unavailable".
 import { jsonCodec, stringCodec, StreamsBuilder, type Headers, type KeyValue, type RetryPolicy, type Topology } from '../src/dsl/index.ts';
 import { availabilityCodec } from '../src/dsl/store/index.ts';
-import { checkRequestValueSchema, encodeStatusMessage, identityFromRecordHeaders, type CheckRequestValue, type Topics } from '../src/contract/index.ts';
+import { checkRequestValueSchema, encodeStatusMessage, headerMap, identityFromRecordHeaders, type CheckRequestValue, type Topics } from '../src/contract/index.ts';
 import type { ApplicationStatus, CheckRequest, RequestIdentity, SourceCheckResult } from '../src/domain/types.ts';
 import { TransientCheckError, type AvailabilityServices } from '../src/worker/services.ts';
 
@@ -40,9 +40,7 @@ interface SourceVerdict {
 function statusRecords(identity: RequestIdentity, statuses: readonly ApplicationStatus[]): KeyValue<string>[] {
   return statuses.map((status) => {
     const message = encodeStatusMessage(identity, status);
-    const headers: Record<string, string> = {};
-    for (const header of message.headers) for (const [name, value] of Object.entries(header)) headers[name] = value.toString();
-    return { key: message.key.toString(), value: message.value.toString(), headers };
+    return { key: message.key.toString(), value: message.value.toString(), headers: headerMap(message.headers) };
   });
 }
 

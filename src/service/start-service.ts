@@ -6,7 +6,7 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { CheckersOptions } from '../checks/index.ts';
 import type { Config } from '../config/index.ts';
-import type { KafkaRecord } from '../contract/index.ts';
+import { headerMap, type KafkaRecord } from '../contract/index.ts';
 import { createIngress, createIngressMetrics, listenIngress, type ListeningIngress } from '../ingress/index.ts';
 import type { RecordError } from '../dsl/errors.ts';
 import type { Topology } from '../dsl/topology.ts';
@@ -53,12 +53,6 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-/** Record headers as the DSL and the embedded log carry them: one UTF-8 value per name. */
-function headerRecord(record: KafkaRecord): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const header of record.headers) for (const [name, value] of Object.entries(header)) headers[name] = value.toString();
-  return headers;
-}
 
 function workerTopology(options: ServiceOptions, hooks: ServiceHooks): { topology: Topology; limiter: CheckLimiter } {
   const { config } = options;
@@ -123,7 +117,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       live.worker = view.live;
       ready.worker = view.ready;
       const ingress = await startIngress(options, ingressMetrics, async (topic, record) => {
-        embedded.produce(topic, { key: record.key?.toString() ?? null, value: record.value, headers: headerRecord(record) });
+        embedded.produce(topic, { key: record.key?.toString() ?? null, value: record.value, headers: headerMap(record.headers) });
       });
       stops.push(() => ingress.close());
       result.ingress = ingress;

@@ -3,19 +3,12 @@
 // byte-exact per CONTRACT.md §3, for every provider and outcome. The cloud SDKs talk to emulators.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type Kafka from 'node-rdkafka';
-import { validateStatusMessage } from '../../src/contract/index.ts';
+import { headerMap, validateStatusMessage } from '../../src/contract/index.ts';
 import { connectConsumer, consumeExactly, disconnect, testBrokers, uniqueName } from '../support/kafka.ts';
 import { kafkaServiceEnv, startServiceUnderTest, type ServiceUnderTest } from '../support/service.ts';
 
 function kafkaEnv(): Record<string, string> {
   return kafkaServiceEnv(testBrokers(), uniqueName('e2e'));
-}
-
-function headersOf(message: Kafka.Message): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const header of message.headers ?? []) for (const [name, value] of Object.entries(header)) out[name] = value.toString();
-  return out;
 }
 
 async function statusConsumer(sut: ServiceUnderTest) {
@@ -31,7 +24,7 @@ test('every provider and outcome: one status message per application, valid per 
     const messages = await consumeExactly(reader, sut.emulators.demo.length, 60_000);
     const expected = new Map(sut.emulators.demo.map((d) => [d.applicationId, d]));
     for (const message of messages) {
-      const headers = headersOf(message);
+      const headers = headerMap(message.headers);
       const record = { key: message.key?.toString() ?? null, value: message.value, headers };
       assert.equal(validateStatusMessage(record), [], `status message for ${record.key} is valid`);
       assert.equal(Object.keys(headers), ['event_type', 'x-rh-identity', 'x-rh-sources-org-id', 'x-rh-sources-account-number', 'content-type']);
