@@ -12,8 +12,9 @@ import { encodeCanonicalCheckRequest } from '../contract/check-request.ts';
 import { requestIdentityFromHeaders } from '../contract/identity.ts';
 import { DEFAULT_TOPICS, type Topics } from '../contract/topics.ts';
 import type { CheckRequest, RequestIdentity } from '../domain/types.ts';
+import { connectionBroken } from './client-errors.ts';
 import { HttpError, toHttpError, writeError } from './http-error.ts';
-import { readJsonBodyThen, requireJsonBody } from './json-body.ts';
+import { readJsonBodyThen, readToEndThen, requireJsonBody } from './json-body.ts';
 import type { IngressMetrics } from './metrics.ts';
 import { OrgRateLimiter } from './org-rate-limiter.ts';
 import { publishWithin, type Publish } from './publish.ts';
@@ -81,9 +82,11 @@ const RECHECK = new RegExp(`^${BASE_PATH}/sources/([^/]+)/recheck/?$`);
 const NO_CACHE_REFUSED = `no_cache is not accepted here: POST ${BASE_PATH}/sources/{source_id}/recheck asks for a no-cache check`;
 const CHECK_MATCH: RouteMatch = Object.freeze({ route: 'check' });
 const JSON_UTF8 = 'application/json; charset=utf-8';
+const BROKE = 'the connection broke while this request was read (bytes after it are not HTTP: a body sent without Content-Length?); nothing was queued';
 
 /** What one request carries from step to step. */
 interface Exchange {
+  req: IncomingMessage;
   res: ServerResponse;
   requestId: string;
   identity: RequestIdentity;
@@ -158,6 +161,11 @@ export function createCheckRoutes(options: CheckRoutesOptions): CheckRoutes {
   function enqueue(exchange: Exchange, sourceId: string, noCache: boolean): void {
     const request: CheckRequest = { sourceId, identity: exchange.identity, noCache, requestId: exchange.requestId };
     const topic = noCache ? topics.priority : topics.requests;
+    // Published only once the whole request was read and its connection is still sound.
+    if (connectionBroken(exchange.req)) {
+      refuse(exchange, new HttpError(400, BROKE, { Connection: 'close' }));
+      return;
+    }
     const started = performance.now();
     let record;
     try {
@@ -192,9 +200,14 @@ export function createCheckRoutes(options: CheckRoutesOptions): CheckRoutes {
       refuse({ res, requestId, done }, err);
       return;
     }
-    const exchange: Exchange = { res, requestId, identity, done };
+    const exchange: Exchange = { req, res, requestId, identity, done };
     if (sourceId !== undefined) {
-      enqueue(exchange, sourceId, true);
+      const recheckId = sourceId;
+      // No body is needed, but the request is queued only once it has been read to its end.
+      readToEndThen(req, (error) => {
+        if (error !== undefined) refuse(exchange, error);
+        else enqueue(exchange, recheckId, true);
+      });
       return;
     }
     readJsonBodyThen(req, limits.bodyLimitBytes, (error, body) => {

@@ -63,19 +63,32 @@ export function readJsonBodyThen(req: IncomingMessage, limitBytes: number, callb
   req.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
 }
 
+/**
+ * Reads a body nobody needs to its end and drops it, then calls back once: undefined when the
+ * request ended, an HttpError when the client went away first. A route that needs no body still
+ * waits for the request's end, so that bytes following it are parsed before anything is queued.
+ */
+export function readToEndThen(req: IncomingMessage, callback: (error: HttpError | undefined) => void): void {
+  (req as ReadingRequest)[READER] = new BodyReader(Infinity, callback, false);
+  req.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
+}
+
 const READER = Symbol('json body reader');
 type ReadingRequest = IncomingMessage & { [READER]: BodyReader };
 
 class BodyReader {
   readonly limitBytes: number;
+  /** false: the bytes are counted and dropped, and the callback gets no body */
+  readonly keep: boolean;
   callback: JsonBodyCallback | undefined;
   first: Buffer | undefined = undefined;
   more: Buffer[] | undefined = undefined;
   size = 0;
 
-  constructor(limitBytes: number, callback: JsonBodyCallback) {
+  constructor(limitBytes: number, callback: JsonBodyCallback, keep = true) {
     this.limitBytes = limitBytes;
     this.callback = callback;
+    this.keep = keep;
   }
 
   /** Calls the callback unless it already ran; the listeners stay attached and do nothing after. */
@@ -102,6 +115,7 @@ function onData(this: IncomingMessage, chunk: Buffer): void {
   // The 'data' listener stays, so the stream keeps flowing and the socket can carry the 413;
   // the answer says Connection: close.
   if (reader.size > reader.limitBytes) reader.settle(tooLarge(reader.limitBytes));
+  else if (!reader.keep) return;
   else if (reader.first === undefined) reader.first = chunk;
   else (reader.more ??= []).push(chunk);
 }
@@ -109,6 +123,10 @@ function onData(this: IncomingMessage, chunk: Buffer): void {
 function onEnd(this: IncomingMessage): void {
   const reader = (this as ReadingRequest)[READER];
   if (reader.callback === undefined) return;
+  if (!reader.keep) {
+    reader.settle(undefined);
+    return;
+  }
   const text = reader.text();
   let body: unknown;
   try {

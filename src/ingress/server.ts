@@ -2,6 +2,7 @@
 // arriving after that is only holding a socket. Node's defaults (5 min) would let slow clients pile up.
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { answerClientError } from './client-errors.ts';
 
 export interface ListeningIngress {
   server: Server;
@@ -33,6 +34,7 @@ export async function listenIngress(listener: RequestListener, options: ListenOp
     // how often Node looks for requests past those timeouts (its default is every 30 s)
     connectionsCheckingInterval: Math.min(1_000, requestTimeoutMs),
   }, listener);
+  server.on('clientError', answerClientError);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {
