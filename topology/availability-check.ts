@@ -6,12 +6,19 @@
 //                                       uncached ─────────────────┴─ check-source ─ split: no-applications (count, drop)
 //                                                                                   checked ─ remember ─ statuses ─┴─ status-sink
 //
-// The check step coalesces concurrent requests for one source (one cloud call answers them all),
-// bounds its concurrency, and retries a transient outcome with backoff; what still has no
-// definitive answer goes to the dead-letter topic, never to Sources as "unavailable".
+// The check step coalesces concurrent requests of one tenant for one source (one cloud call
+// answers them all), bounds its concurrency, and retries a transient outcome with backoff; what
+// still has no definitive answer goes to the dead-letter topic, never to Sources as "unavailable".
+//
+// Tenancy: every request belongs to the tenant of its x-rh-identity (the contract's tenantKey).
+// From read-request on, a record's key is (tenant, source id), so the check step's per-key order
+// and coalescing never put two tenants' requests together; a table entry remembers its tenant
+// and answers no other tenant's request, which goes to Sources like any miss (404: nothing sent).
 import { jsonCodec, stringCodec, StreamsBuilder, type Headers, type KeyValue, type RetryPolicy, type Topology } from '../src/dsl/index.ts';
-import { availabilityCodec } from '../src/dsl/store/index.ts';
-import { checkRequestValueSchema, encodeStatusMessage, headerMap, identityFromRecordHeaders, type CheckRequestValue, type Topics } from '../src/contract/index.ts';
+import { createAvailabilityCodec } from '../src/dsl/store/index.ts';
+import {
+  checkRequestValueSchema, encodeStatusMessage, headerMap, identityFromRecordHeaders, tenantKey, TENANT_KEY_PREFIXES, type CheckRequestValue, type Topics,
+} from '../src/contract/index.ts';
 import type { ApplicationStatus, CheckRequest, RequestIdentity, SourceCheckResult } from '../src/domain/types.ts';
 import { TransientCheckError, type AvailabilityServices } from '../src/worker/services.ts';
 
@@ -30,10 +37,27 @@ export interface AvailabilityTopologyOptions {
   applicationId?: string;
 }
 
+/** A check request and the tenant it belongs to. */
+interface TenantRequest extends CheckRequest {
+  tenant: string;
+}
+
 /** A check-step result: the statuses to send, or none when Sources has no checkable application. */
 interface SourceVerdict {
   sourceId: string;
+  tenant: string;
   statuses: ApplicationStatus[];
+}
+
+/** The results table's codec: tenant keys' prefixes are written as an index. */
+const resultsCodec = createAvailabilityCodec({ tenantPrefixes: TENANT_KEY_PREFIXES });
+
+/**
+ * A request's key inside the worker: its tenant and source id. Unambiguous, since a source id is
+ * digits only: everything before the last '/' is the tenant.
+ */
+function tenantSourceKey(request: TenantRequest): string {
+  return `${request.tenant}/${request.sourceId}`;
 }
 
 /** The status messages for one source, as (key, value, headers) records for the status sink. */
@@ -44,23 +68,26 @@ function statusRecords(identity: RequestIdentity, statuses: readonly Application
   });
 }
 
-function readRequest(value: CheckRequestValue, headers: Headers): CheckRequest {
+function readRequest(value: CheckRequestValue, headers: Headers): TenantRequest {
   const identity = identityFromRecordHeaders(headers);
   if (identity.orgId === '' && identity.accountNumber === '') {
     throw new Error('check request headers carry neither an org id nor an account number');
   }
-  return { sourceId: value.source_id, identity, noCache: value.no_cache ?? false, requestId: value.request_id ?? '' };
+  // throws for a missing or unusable x-rh-identity: such a record is dead-lettered
+  const tenant = tenantKey(identity);
+  return { sourceId: value.source_id, identity, noCache: value.no_cache ?? false, requestId: value.request_id ?? '', tenant };
 }
 
-async function checkSource(services: AvailabilityServices, request: CheckRequest, signal: AbortSignal): Promise<SourceVerdict> {
+async function checkSource(services: AvailabilityServices, request: TenantRequest, signal: AbortSignal): Promise<SourceVerdict> {
+  const { sourceId, tenant } = request;
   const applications = await services.findApplications(request, signal);
-  if (applications === undefined || applications.length === 0) return { sourceId: request.sourceId, statuses: [] };
+  if (applications === undefined || applications.length === 0) return { sourceId, tenant, statuses: [] };
   const { statuses, transient } = await services.checkApplications(applications, signal);
   // All or nothing: a partial answer in the table would replay as if it were the whole source.
   if (transient.length > 0) {
     throw new TransientCheckError(request.sourceId, transient.map((t) => `application ${t.applicationId} (${t.provider}): ${t.reason}`).join('; '));
   }
-  return { sourceId: request.sourceId, statuses };
+  return { sourceId, tenant, statuses };
 }
 
 export function buildAvailabilityTopology(options: AvailabilityTopologyOptions): Topology {
@@ -70,7 +97,12 @@ export function buildAvailabilityTopology(options: AvailabilityTopologyOptions):
   // With no cache the table still exists (the topology's shape does not depend on configuration)
   // but is never read, and its entries expire a millisecond after they are written.
   const cacheEnabled = options.ttlMs > 0;
-  const results = builder.addStore<SourceCheckResult>('results', { ttlMs: Math.max(1, options.ttlMs), codec: availabilityCodec });
+  const results = builder.addStore<SourceCheckResult>('results', { ttlMs: Math.max(1, options.ttlMs), codec: resultsCodec });
+  /** the request's tenant's result for its source; another tenant's entry is none of its business */
+  const ownResult = (request: TenantRequest, table: { get(key: string): SourceCheckResult | undefined }) => {
+    const cached = table.get(request.sourceId);
+    return cached !== undefined && cached.tenant === request.tenant ? cached : undefined;
+  };
   const requestCodec = jsonCodec<CheckRequestValue>(checkRequestValueSchema, 'check-request');
 
   const scheduled = builder.stream<CheckRequestValue>('requests-source', topics.requests, { codec: requestCodec, deadLetter: deadLetters });
@@ -78,14 +110,17 @@ export function buildAvailabilityTopology(options: AvailabilityTopologyOptions):
 
   const routes = scheduled
     .merge('merge-requests', priority)
-    .map('read-request', (record) => ({ key: record.value.source_id, value: readRequest(record.value, record.headers) }))
+    .map('read-request', (record) => {
+      const request = readRequest(record.value, record.headers);
+      return { key: tenantSourceKey(request), value: request };
+    })
     .split('route-by-cache')
     .branch('no-cache', (request) => request.noCache)
-    .branch('cached', (request, ctx) => cacheEnabled && ctx.store(results).get(request.sourceId) !== undefined, { stores: [results] })
+    .branch('cached', (request, ctx) => cacheEnabled && ownResult(request, ctx.store(results)) !== undefined, { stores: [results] })
     .defaultBranch('uncached');
 
   const replayed = routes.cached.flatMap('replay-cached-statuses', (record, ctx) => {
-    const cached = ctx.store(results).get(record.value.sourceId);
+    const cached = ownResult(record.value, ctx.store(results));
     return cached ? statusRecords(record.value.identity, cached.statuses) : [];
   }, { stores: [results] });
 
@@ -108,7 +143,7 @@ export function buildAvailabilityTopology(options: AvailabilityTopologyOptions):
   verdicts['no-applications'].filter('drop-unaddressable', () => false);
 
   const checked = verdicts.checked
-    .peek('remember-result', (verdict, ctx) => ctx.store(results).put(verdict.sourceId, { statuses: verdict.statuses }), { stores: [results] })
+    .peek('remember-result', (verdict, ctx) => ctx.store(results).put(verdict.sourceId, { tenant: verdict.tenant, statuses: verdict.statuses }), { stores: [results] })
     .flatMap('to-status-messages', (record) => statusRecords(identityFromRecordHeaders(record.headers), record.value.statuses));
 
   replayed.merge('merge-statuses', checked).to('status-sink', topics.status, { codec: stringCodec });

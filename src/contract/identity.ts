@@ -132,6 +132,9 @@ function single(headers: HttpHeaders, name: string): string {
   return value?.trim() ?? '';
 }
 
+// What the org/account headers may do: repeat the identity's value, or, for an identity without
+// that field, carry a value on to Sources (which lets x-rh-identity win anyway). Either way the
+// header never decides the tenant: that is tenantKey(), from x-rh-identity alone.
 function reconcile(name: string, fromHeader: string, fromIdentity: string, field: string): string {
   if (fromHeader === '') return fromIdentity;
   if (!TENANT_ID.test(fromHeader)) {
@@ -147,7 +150,8 @@ function reconcile(name: string, fromHeader: string, fromIdentity: string, field
 
 /**
  * Builds the RequestIdentity of an inbound request. The org/account headers win when present and
- * fall back to the identity's values; both present and different is rejected (400).
+ * fall back to the identity's values; both present and different is rejected (400). A header
+ * filling a field the identity lacks is only forwarded: tenantKey() ignores it.
  * `xRhIdentity` is the header exactly as received (trimmed), to be forwarded unchanged.
  */
 export function requestIdentityFromHeaders(headers: HttpHeaders): RequestIdentity {
@@ -158,6 +162,22 @@ export function requestIdentityFromHeaders(headers: HttpHeaders): RequestIdentit
     orgId: reconcile(ORG_ID_HEADER, single(headers, ORG_ID_HEADER), decoded.orgId, 'org_id'),
     accountNumber: reconcile(ACCOUNT_NUMBER_HEADER, single(headers, ACCOUNT_NUMBER_HEADER), decoded.accountNumber, 'account_number'),
   };
+}
+
+/** The prefixes of tenant keys, in a fixed order (the results table's codec stores their index). */
+export const TENANT_KEY_PREFIXES = ['org:', 'account:'] as const;
+
+/**
+ * The tenant a request belongs to, from its x-rh-identity alone: `org:<org_id>` when the identity
+ * has an org id, else `account:<account_number>`. The one answer to "whose is this?": the owner
+ * of a results-table entry, the coalescing key of a check in flight and the ingress rate-limit
+ * bucket all use it. The org/account headers never enter it (a caller could name anyone there).
+ * Throws ContractError like decodeIdentityHeader for a missing or unusable identity.
+ * @example tenantKey({ xRhIdentity: 'eyJpZGVudGl0eSI6eyJvcmdfaWQiOiIxIn19', orgId: '1', accountNumber: '' }) // → 'org:1'
+ */
+export function tenantKey(identity: Pick<RequestIdentity, 'xRhIdentity'>): string {
+  const decoded = decodeIdentityHeader(identity.xRhIdentity);
+  return decoded.orgId !== '' ? `${TENANT_KEY_PREFIXES[0]}${decoded.orgId}` : `${TENANT_KEY_PREFIXES[1]}${decoded.accountNumber}`;
 }
 
 /**

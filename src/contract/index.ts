@@ -5,9 +5,11 @@ export {
   ACCOUNT_NUMBER_HEADER,
   IDENTITY_HEADER,
   ORG_ID_HEADER,
+  TENANT_KEY_PREFIXES,
   decodeIdentityHeader,
   identityFromRecordHeaders,
   requestIdentityFromHeaders,
+  tenantKey,
   type DecodedIdentity,
   type HttpHeaders,
 } from './identity.ts';

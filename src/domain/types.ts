@@ -50,5 +50,10 @@ export interface ApplicationStatus {
 
 /** The TTL table's value per source id: the last definitive result of every application. */
 export interface SourceCheckResult {
+  /**
+   * The tenant whose check produced it (the contract's tenantKey): only that tenant's requests are
+   * answered from it. '' (entries written before owners were stored) is nobody's: never a hit.
+   */
+  tenant: string;
   statuses: ApplicationStatus[];
 }

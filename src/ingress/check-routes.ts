@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { encodeCanonicalCheckRequest } from '../contract/check-request.ts';
-import { requestIdentityFromHeaders } from '../contract/identity.ts';
+import { requestIdentityFromHeaders, tenantKey } from '../contract/identity.ts';
 import { DEFAULT_TOPICS, type Topics } from '../contract/topics.ts';
 import type { CheckRequest, RequestIdentity } from '../domain/types.ts';
 import { connectionBroken } from './client-errors.ts';
@@ -103,7 +103,7 @@ export function createCheckRoutes(options: CheckRoutesOptions): CheckRoutes {
   const enabled = (level: string): boolean => logger.isLevelEnabled?.(level) ?? true;
 
   function rateLimit(identity: RequestIdentity): void {
-    const result = limiter.take(identity.orgId !== '' ? `org:${identity.orgId}` : `account:${identity.accountNumber}`);
+    const result = limiter.take(tenantKey(identity));
     if (!result.allowed) {
       throw new HttpError(429, `too many requests for this org; retry in ${result.retryAfterSeconds} s`, { 'Retry-After': String(result.retryAfterSeconds) });
     }

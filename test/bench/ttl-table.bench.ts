@@ -3,6 +3,7 @@
 // second, at 1M and 10M source ids. DESIGN.md targets: ≤ 32 bytes/entry at 10M, ≥ 2M lookups/s.
 import type { SourceCheckResult } from '../../src/domain/types.ts';
 import { TtlTable, createAvailabilityCodec } from '../../src/dsl/store/index.ts';
+import { TENANT_KEY_PREFIXES } from '../../src/contract/index.ts';
 import { measureRetained, settle } from './memory.ts';
 import type { BenchOptions, BenchRow } from './types.ts';
 
@@ -24,10 +25,11 @@ function sourceId(i: number): number {
   return 1_000_000 + i * 3 + (i % 3);
 }
 
-/** The result stored for entry i: one application; one in ten unavailable. */
+/** The result stored for entry i: one application, owned by one of 200k 8-digit orgs; one in ten unavailable. */
 function result(i: number): SourceCheckResult {
   const unavailable = i % 10 === 0;
   return {
+    tenant: `org:${10_000_000 + (i % 200_000) * 37}`,
     statuses: [{
       applicationId: String(500_000 + (i % 4_000_000)),
       status: unavailable ? 'unavailable' : 'available',
@@ -72,7 +74,7 @@ function build<S>(entries: number, create: () => S, put: (s: S, key: string, val
 
 function measureSize(entries: number): BenchRow[] {
   const label = `ttl-table ${entries / 1_000_000}M`;
-  const codec = createAvailabilityCodec({ knownErrors: SENTENCES });
+  const codec = createAvailabilityCodec({ knownErrors: SENTENCES, tenantPrefixes: TENANT_KEY_PREFIXES });
   const now = 1_700_000_000_000;
   const rate = (n: number) => Math.round(n).toLocaleString('en-US');
 

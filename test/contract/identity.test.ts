@@ -7,6 +7,7 @@ import {
   identityFromRecordHeaders,
   identityRecordHeaders,
   requestIdentityFromHeaders,
+  tenantKey,
 } from '../../src/contract/identity.ts';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');
@@ -87,6 +88,22 @@ test('request identity: a header that contradicts the identity, or is malformed,
   rejects(() => requestIdentityFromHeaders({ 'x-rh-identity': raw, 'x-rh-sources-org-id': 'a\tb' }), 'IDENTITY_BAD_HEADER', 400);
   rejects(() => requestIdentityFromHeaders({ 'x-rh-identity': [raw, raw] }), 'IDENTITY_BAD_HEADER', 400, /once/);
   rejects(() => requestIdentityFromHeaders({}), 'IDENTITY_MISSING', 401);
+});
+
+test('the tenant key comes from x-rh-identity alone: its org id, else its account number', () => {
+  const tenantOf = (identity: string, headers: Record<string, string> = {}) =>
+    tenantKey(requestIdentityFromHeaders({ 'x-rh-identity': b64(identity), ...headers }));
+  assert.is(tenantOf(SYSTEM), 'org:000001');
+  assert.is(tenantOf('{"identity":{"account_number":"0001"}}'), 'account:0001');
+  assert.is(tenantOf('{"identity":{"org_id":"000001"}}'), 'org:000001');
+  // a header filling the field the identity lacks is forwarded, never the tenant
+  const claimed = requestIdentityFromHeaders({ 'x-rh-identity': b64('{"identity":{"account_number":"0666"}}'), 'x-rh-sources-org-id': '000001' });
+  assert.is(claimed.orgId, '000001', 'carried on for Sources');
+  assert.is(tenantKey(claimed), 'account:0666');
+  assert.is(tenantOf('{"identity":{"org_id":"000002"}}', { 'x-rh-sources-account-number': '0001' }), 'org:000002');
+  // an org id and an account number with the same text are different tenants
+  assert.is.not(tenantOf('{"identity":{"org_id":"42"}}'), tenantOf('{"identity":{"account_number":"42"}}'));
+  assert.throws(() => tenantKey({ xRhIdentity: '' }), (err: unknown) => err instanceof ContractError && err.code === 'IDENTITY_MISSING');
 });
 
 test('record headers round-trip and leave out empty values', () => {

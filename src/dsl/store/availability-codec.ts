@@ -16,8 +16,16 @@
 //               varint · 63 = inline UTF-8 (varint length + bytes)
 //     id        as the header says
 //     error     varint index (62) or inline text (63), when the header says so
-// A typical result, one application id below 2^28, takes 1 + at most 4 = 5 bytes: the TTL table
-// keeps values of up to 5 bytes inside its entry, without a separate arena slot.
+// Owned form (3): the tenant the result belongs to, then the result in one of the forms above.
+//   byte 0      3 << 5 | prefix << 3 | zeros
+//               prefix: 0 = none, 1..3 = tenantPrefixes[0..2] (e.g. "org:", "account:")
+//               zeros: 0..6 = that many '0's, then a canonical decimal (org ids like "000001");
+//               7 = the rest of the tenant is UTF-8 text
+//   tenant      the decimal as a varint, or varint length + UTF-8 bytes
+// A result with tenant '' (nobody's) is written without it, and the forms above decode to ''.
+// A typical result, one application id below 2^28, takes 1 + at most 4 = 5 bytes, which the TTL
+// table keeps inside its entry; with its owner, an 8-digit org id adds 5 bytes and the value moves
+// to the table's arena (README: the table's design).
 //
 // Error sentences are interned in a table passed at construction: the checks' fixed sentences.
 // The table is part of the format (its indices go to the changelog), so it may only grow at the
@@ -29,6 +37,10 @@ import { ByteReader, varintLength, writeVarint } from './varint.ts';
 
 const GENERAL_FORM = 1;
 const SHORT_FORM = 2;
+const OWNED_FORM = 3;
+const MAX_TENANT_PREFIXES = 3;
+const MAX_TENANT_ZEROS = 6;
+const TENANT_TEXT = 7;
 const SHORT_ERROR_LIMIT = 15; // known sentences 0..14 fit the short form's 4 error bits
 const COUNT_ESCAPE = 31;
 const ERROR_NONE = 0;
@@ -52,32 +64,33 @@ function decimalId(id: string): number {
 }
 
 /**
- * The id of a short-form value of 2 to 5 bytes whose varint ends exactly at the end (ids below
- * 2^28), read without a ByteReader; -1 for anything else (the caller then takes the general path).
+ * The id of a short-form value of 2 to 5 bytes starting at `start` whose varint ends exactly at
+ * the end (ids below 2^28), read without a ByteReader; -1 for anything else (the caller then
+ * takes the general path).
  */
-function shortFormId(bytes: Uint8Array): number {
+function shortFormId(bytes: Uint8Array, start: number): number {
   // unrolled: a loop measured slower on the lookup path, and no byte past the end is read
-  switch (bytes.length) {
+  switch (bytes.length - start) {
     case 2: {
-      const b1 = bytes[1]!;
+      const b1 = bytes[start + 1]!;
       return b1 < 128 ? b1 : -1;
     }
     case 3: {
-      const b1 = bytes[1]!;
-      const b2 = bytes[2]!;
+      const b1 = bytes[start + 1]!;
+      const b2 = bytes[start + 2]!;
       return b1 >= 128 && b2 < 128 ? (b1 & 127) | (b2 << 7) : -1;
     }
     case 4: {
-      const b1 = bytes[1]!;
-      const b2 = bytes[2]!;
-      const b3 = bytes[3]!;
+      const b1 = bytes[start + 1]!;
+      const b2 = bytes[start + 2]!;
+      const b3 = bytes[start + 3]!;
       return b1 >= 128 && b2 >= 128 && b3 < 128 ? (b1 & 127) | ((b2 & 127) << 7) | (b3 << 14) : -1;
     }
     case 5: {
-      const b1 = bytes[1]!;
-      const b2 = bytes[2]!;
-      const b3 = bytes[3]!;
-      const b4 = bytes[4]!;
+      const b1 = bytes[start + 1]!;
+      const b2 = bytes[start + 2]!;
+      const b3 = bytes[start + 3]!;
+      const b4 = bytes[start + 4]!;
       return b1 >= 128 && b2 >= 128 && b3 >= 128 && b4 < 128 ? (b1 & 127) | ((b2 & 127) << 7) | ((b3 & 127) << 14) | (b4 << 21) : -1;
     }
     default:
@@ -85,9 +98,29 @@ function shortFormId(bytes: Uint8Array): number {
   }
 }
 
+/** How a tenant is written: its prefix index + 1 (0: none), leading zeros or TENANT_TEXT, the rest. */
+interface TenantParts {
+  prefix: number;
+  zeros: number;
+  value: number;
+  text: Uint8Array | undefined;
+}
+
+function tenantParts(tenant: string, prefixes: readonly string[]): TenantParts {
+  const index = prefixes.findIndex((p) => tenant.startsWith(p));
+  const rest = index < 0 ? tenant : tenant.slice(prefixes[index]!.length);
+  let zeros = 0;
+  while (zeros < rest.length - 1 && rest.charCodeAt(zeros) === 48) zeros++;
+  const value = zeros <= MAX_TENANT_ZEROS ? decimalId(rest.slice(zeros)) : -1;
+  if (value < 0) return { prefix: index + 1, zeros: TENANT_TEXT, value: 0, text: encoder.encode(rest) };
+  return { prefix: index + 1, zeros, value, text: undefined };
+}
+
 export interface AvailabilityCodecOptions {
   /** error sentences to intern, append-only (their positions are written to the changelog) */
   knownErrors?: readonly string[];
+  /** up to 3 tenant prefixes written as an index, append-only like knownErrors */
+  tenantPrefixes?: readonly string[];
 }
 
 /** Builds the codec; with no known sentences every error is written inline. */
@@ -99,9 +132,33 @@ export function createAvailabilityCodec(options: AvailabilityCodecOptions = {}):
     if (errorIndex.has(sentence)) throw new StoreError('STORE_INVALID_OPTIONS', `availability codec: knownErrors[${i}] repeats "${sentence}"`);
     errorIndex.set(sentence, i);
   });
+  const tenantPrefixes = [...(options.tenantPrefixes ?? [])];
+  if (tenantPrefixes.length > MAX_TENANT_PREFIXES || tenantPrefixes.some((p) => typeof p !== 'string' || p === '')) {
+    throw new StoreError('STORE_INVALID_OPTIONS', `availability codec: tenantPrefixes must be at most ${MAX_TENANT_PREFIXES} non-empty strings`);
+  }
 
   function encode(result: SourceCheckResult): Uint8Array {
-    const statuses = result?.statuses;
+    const tenant = result?.tenant;
+    if (typeof tenant !== 'string') throw new StoreError('STORE_CODEC_ENCODE', 'availability codec: tenant must be a string');
+    const unowned = encodeStatuses(result.statuses);
+    if (tenant === '') return unowned;
+    const parts = tenantParts(tenant, tenantPrefixes);
+    const tenantSize = parts.text === undefined ? varintLength(parts.value) : varintLength(parts.text.length) + parts.text.length;
+    const bytes = new Uint8Array(1 + tenantSize + unowned.length);
+    bytes[0] = (OWNED_FORM << 5) | (parts.prefix << 3) | parts.zeros;
+    let offset = 1;
+    if (parts.text === undefined) {
+      offset = writeVarint(bytes, offset, parts.value);
+    } else {
+      offset = writeVarint(bytes, offset, parts.text.length);
+      bytes.set(parts.text, offset);
+      offset += parts.text.length;
+    }
+    bytes.set(unowned, offset);
+    return bytes;
+  }
+
+  function encodeStatuses(statuses: ApplicationStatus[]): Uint8Array {
     if (!Array.isArray(statuses)) throw new StoreError('STORE_CODEC_ENCODE', 'availability codec: value must be { statuses: ApplicationStatus[] }');
     // First pass: validate and size; strings are encoded once and kept for the second pass.
     const parts: { header: number; id: number; idText?: Uint8Array; errorRef?: number; errorText?: Uint8Array }[] = [];
@@ -193,26 +250,43 @@ export function createAvailabilityCodec(options: AvailabilityCodecOptions = {}):
     return sentence;
   }
 
+  function tenantPrefix(code: number): string {
+    if (code === 0) return '';
+    const prefix = tenantPrefixes[code - 1];
+    if (prefix === undefined) {
+      throw new StoreError('STORE_CODEC_DECODE', `availability codec: tenant prefix #${code - 1} is not in this codec's table of ${tenantPrefixes.length}`);
+    }
+    return prefix;
+  }
+
   function decode(bytes: Uint8Array): SourceCheckResult {
     const reader = new ByteReader(bytes, 'availability codec');
+    if (bytes[0]! >>> 5 !== OWNED_FORM) return { tenant: '', statuses: decodeStatuses(bytes, reader) };
+    const first = reader.byte();
+    const zeros = first & 7;
+    const rest = zeros === TENANT_TEXT ? text(reader) : '0'.repeat(zeros) + String(reader.varint());
+    return { tenant: tenantPrefix((first >>> 3) & 3) + rest, statuses: decodeStatuses(bytes, reader) };
+  }
+
+  /** The statuses of an unowned value from the reader's offset to the end of `bytes`. */
+  function decodeStatuses(bytes: Uint8Array, reader: ByteReader): ApplicationStatus[] {
+    const start = reader.offset;
     const first = reader.byte();
     const form = first >>> 5;
     if (form === SHORT_FORM) {
       const errorCode = first & 15;
       // the hot path (a cache hit replays this): ids below 2^28 decoded inline, without the reader
-      let id = shortFormId(bytes);
+      let id = shortFormId(bytes, start);
       if (id < 0) {
         id = reader.varint();
         if (!reader.done) throw new StoreError('STORE_CODEC_DECODE', `availability codec: ${bytes.length - reader.offset} trailing bytes`);
       }
-      return {
-        statuses: [{ applicationId: String(id), status: first & 16 ? 'unavailable' : 'available', error: errorCode === 0 ? '' : knownSentence(errorCode - 1) }],
-      };
+      return [{ applicationId: String(id), status: first & 16 ? 'unavailable' : 'available', error: errorCode === 0 ? '' : knownSentence(errorCode - 1) }];
     }
     if (form !== GENERAL_FORM) throw new StoreError('STORE_CODEC_DECODE', `availability codec: unknown format ${form}`);
     const count = (first & 31) === COUNT_ESCAPE ? reader.varint() : first & 31;
     // each application takes at least two bytes: a count beyond that is corruption, not a loop bound
-    if (count * 2 > bytes.length) throw new StoreError('STORE_CODEC_DECODE', `availability codec: ${count} applications cannot fit in ${bytes.length} bytes`);
+    if (count * 2 > bytes.length - start) throw new StoreError('STORE_CODEC_DECODE', `availability codec: ${count} applications cannot fit in ${bytes.length} bytes`);
     const statuses: ApplicationStatus[] = [];
     for (let i = 0; i < count; i++) {
       const header = reader.byte();
@@ -227,7 +301,7 @@ export function createAvailabilityCodec(options: AvailabilityCodecOptions = {}):
       statuses.push({ applicationId, status, error });
     }
     if (!reader.done) throw new StoreError('STORE_CODEC_DECODE', `availability codec: ${bytes.length - reader.offset} trailing bytes`);
-    return { statuses };
+    return statuses;
   }
 
   return { encode, decode };
