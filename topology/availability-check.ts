@@ -7,8 +7,9 @@
 //                                                                                   checked ─ remember ─ statuses ─┴─ status-sink
 //
 // The check step coalesces concurrent requests of one tenant for one source (one cloud call
-// answers them all), bounds its concurrency, and retries a transient outcome with backoff; what
-// still has no definitive answer goes to the dead-letter topic, never to Sources as "unavailable".
+// answers them all), bounds its concurrency, and retries a transient outcome with backoff within
+// the request's budget (src/worker/request-spending.ts); what still has no definitive answer
+// goes to the dead-letter topic, never to Sources as "unavailable".
 //
 // Tenancy: every request belongs to the tenant of its x-rh-identity (the contract's tenantKey).
 // From read-request on, a record's key is (tenant, source id), so the check step's per-key order
@@ -21,6 +22,7 @@ import {
 } from '../src/contract/index.ts';
 import type { ApplicationStatus, CheckRequest, RequestIdentity, SourceCheckResult } from '../src/domain/types.ts';
 import { TransientCheckError, type AvailabilityServices } from '../src/worker/services.ts';
+import { RequestBudgetSpentError, RequestSpending } from '../src/worker/request-spending.ts';
 
 export const APPLICATION_ID = 'sources-availability-check';
 
@@ -37,9 +39,10 @@ export interface AvailabilityTopologyOptions {
   applicationId?: string;
 }
 
-/** A check request and the tenant it belongs to. */
+/** A check request, the tenant it belongs to, and what the request has spent across attempts. */
 interface TenantRequest extends CheckRequest {
   tenant: string;
+  spending: RequestSpending;
 }
 
 /** A check-step result: the statuses to send, or none when Sources has no checkable application. */
@@ -75,14 +78,14 @@ function readRequest(value: CheckRequestValue, headers: Headers): TenantRequest 
   }
   // throws for a missing or unusable x-rh-identity: such a record is dead-lettered
   const tenant = tenantKey(identity);
-  return { sourceId: value.source_id, identity, noCache: value.no_cache ?? false, requestId: value.request_id ?? '', tenant };
+  return { sourceId: value.source_id, identity, noCache: value.no_cache ?? false, requestId: value.request_id ?? '', tenant, spending: new RequestSpending() };
 }
 
 async function checkSource(services: AvailabilityServices, request: TenantRequest, signal: AbortSignal): Promise<SourceVerdict> {
   const { sourceId, tenant } = request;
-  const applications = await services.findApplications(request, signal);
+  const applications = await services.findApplications(request, signal, request.spending);
   if (applications === undefined || applications.length === 0) return { sourceId, tenant, statuses: [] };
-  const { statuses, transient } = await services.checkApplications(applications, signal);
+  const { statuses, transient } = await services.checkApplications(applications, signal, request.spending);
   // All or nothing: a partial answer in the table would replay as if it were the whole source.
   if (transient.length > 0) {
     throw new TransientCheckError(request.sourceId, transient.map((t) => `application ${t.applicationId} (${t.provider}): ${t.reason}`).join('; '));
@@ -129,8 +132,9 @@ export function buildAvailabilityTopology(options: AvailabilityTopologyOptions):
     .mapAsync('check-source', (request, ctx) => checkSource(services, request, ctx.signal), {
       concurrency: options.concurrency,
       timeoutMs: options.sourceTimeoutMs,
-      // errors that say they are not transient (Sources refused our identity) go straight to the dead letters
-      retry: { retryable: (error) => (error as { transient?: boolean }).transient !== false, ...options.retry },
+      // errors that say they are not transient (Sources refused our identity) go straight to the
+      // dead letters, and so does a request that has spent its budget (request-spending.ts)
+      retry: { retryable: (error) => !(error instanceof RequestBudgetSpentError) && (error as { transient?: boolean }).transient !== false, ...options.retry },
       coalesceByKey: true,
       deadLetter: deadLetters,
     })

@@ -19,14 +19,14 @@ export function logAttempt(logger: Logger): (report: AttemptReport & { provider:
 /** The same services, logging the sources that have no application to check. */
 export function withUnaddressableLog(services: AvailabilityServices, logger: Logger): AvailabilityServices {
   return {
-    async findApplications(request, signal) {
-      const applications = await services.findApplications(request, signal);
+    async findApplications(request, signal, spending) {
+      const applications = await services.findApplications(request, signal, spending);
       if (applications === undefined || applications.length === 0) {
         logger.info({ requestId: request.requestId, sourceId: request.sourceId, found: applications !== undefined },
           applications === undefined ? 'source not found in Sources; no status can be sent' : 'source has no provisioning application; no status can be sent');
       }
       return applications;
     },
-    checkApplications: (applications, signal) => services.checkApplications(applications, signal),
+    checkApplications: (applications, signal, spending) => services.checkApplications(applications, signal, spending),
   };
 }

@@ -1,12 +1,15 @@
 // Production wiring of the topology's two calls: the Sources client and the cloud checkers
-// behind one rate limiter, all from the validated configuration.
+// behind one rate limiter, all from the validated configuration, within each request's budget
+// (request-spending.ts): every cloud call and every failed Sources request is counted in the
+// request's ledger, and no layer's retry goes past it.
 import { readFileSync } from 'node:fs';
-import { createApplicationChecks, createCheckers, type ApplicationChecksOptions, type CheckersOptions } from '../checks/index.ts';
+import { createApplicationChecks, createCheckers, type ApplicationChecks, type ApplicationChecksOptions, type Checker, type CheckersOptions } from '../checks/index.ts';
 import type { Config } from '../config/index.ts';
-import type { Provider } from '../domain/types.ts';
+import type { ApplicationAuthentication, Provider } from '../domain/types.ts';
 import { CheckLimiter, type ProviderLimits } from '../ratelimit/index.ts';
 import { SourcesClient } from '../sources/index.ts';
 import type { AvailabilityServices } from './services.ts';
+import { MAX_FAILED_SOURCES_REQUESTS, RequestBudgetSpentError, type RequestSpending } from './request-spending.ts';
 
 /** Checker options for every provider whose credentials are configured; the others get none. */
 export function checkersFromConfig(config: Config): CheckersOptions {
@@ -66,23 +69,94 @@ export interface ServiceHooks {
  */
 export function createAvailabilityServices(config: Config, checkers: CheckersOptions = checkersFromConfig(config), hooks: ServiceHooks = {}): WiredServices {
   if (!config.sources.url) throw new Error('SOURCES_URL is required to run the worker');
-  const sources = new SourcesClient({ baseUrl: config.sources.url, timeoutMs: config.sources.timeoutMs });
+  const sourcesUrl = config.sources.url;
   const limiter = new CheckLimiter({ limits: limitsFromConfig(config) });
-  const checkApplications = createApplicationChecks({
-    checkers: createCheckers(checkers),
-    gate: limiter,
-    policy: { attemptTimeoutMs: config.checks.timeoutMs, maxAttempts: config.checks.maxAttempts },
-    ...(hooks.onAttempt ? { onAttempt: hooks.onAttempt } : {}),
-  });
+  const cloudCheckers = createCheckers(checkers);
+  const maxCalls = config.checks.maxAttempts;
+
+  /** The applications that still have cloud calls left in this request, checked with at most that many each. */
+  async function checkWithin(applications: readonly ApplicationAuthentication[], signal: AbortSignal, spending: RequestSpending): Promise<ApplicationChecks> {
+    // runCheck retries up to its maxAttempts: give each account what is left of its budget
+    // (accounts with the same calls left share a runner, so one account is still checked once)
+    const byCallsLeft = new Map<number, ApplicationAuthentication[]>();
+    const spent: ApplicationAuthentication[] = [];
+    for (const app of applications) {
+      const left = maxCalls - spending.cloudCalls(app.provider, app.accountRef);
+      if (left <= 0) spent.push(app);
+      else byCallsLeft.set(left, [...(byCallsLeft.get(left) ?? []), app]);
+    }
+    const results = await Promise.all([...byCallsLeft].map(([left, group]) => createApplicationChecks({
+      checkers: countedCheckers(cloudCheckers, spending, maxCalls),
+      gate: limiter,
+      policy: { attemptTimeoutMs: config.checks.timeoutMs, maxAttempts: left },
+      ...(hooks.onAttempt ? { onAttempt: hooks.onAttempt } : {}),
+    })(group, signal)));
+    const merged: ApplicationChecks = { statuses: results.flatMap((r) => r.statuses), transient: results.flatMap((r) => r.transient) };
+    for (const app of spent) merged.transient.push({ applicationId: app.applicationId, provider: app.provider, reason: 'no cloud call left in this request', throttled: false });
+    const exhausted = merged.transient.filter((t) => {
+      const app = applications.find((a) => a.applicationId === t.applicationId)!;
+      return spending.cloudCalls(app.provider, app.accountRef) >= maxCalls;
+    });
+    if (exhausted.length > 0) {
+      const reasons = merged.transient.map((t) => `application ${t.applicationId} (${t.provider}): ${t.reason}`).join('; ');
+      throw new RequestBudgetSpentError(`no definitive answer after ${maxCalls} cloud calls per account (${reasons})`);
+    }
+    return merged;
+  }
+
   return {
     limiter,
     configuredProviders: (Object.keys(checkers) as Provider[]).filter((p) => checkers[p] !== undefined),
     services: {
-      async findApplications(request, signal) {
-        const result = await sources.listApplicationAuthentications(request.sourceId, request.identity, signal);
-        return result.kind === 'found' ? result.authentications : undefined;
+      async findApplications(request, signal, spending) {
+        if (spending.found !== undefined) return spending.found.applications;
+        const failuresLeft = MAX_FAILED_SOURCES_REQUESTS - spending.failedSourcesRequests;
+        if (failuresLeft <= 0) throw new RequestBudgetSpentError(`Sources failed ${MAX_FAILED_SOURCES_REQUESTS} times for this request`);
+        const sources = new SourcesClient({ baseUrl: sourcesUrl, timeoutMs: config.sources.timeoutMs, maxAttempts: failuresLeft, fetch: countedFetch(spending) });
+        let result;
+        try {
+          result = await sources.listApplicationAuthentications(request.sourceId, request.identity, signal);
+        } catch (err) {
+          if (spending.failedSourcesRequests >= MAX_FAILED_SOURCES_REQUESTS) {
+            throw new RequestBudgetSpentError(`Sources failed ${MAX_FAILED_SOURCES_REQUESTS} times for this request: ${(err as Error).message}`, { cause: err });
+          }
+          throw err;
+        }
+        spending.found = { applications: result.kind === 'found' ? result.authentications : undefined };
+        return spending.found.applications;
       },
-      checkApplications: (applications, signal) => checkApplications(applications, signal),
+      checkApplications: checkWithin,
     },
+  };
+}
+
+/** The checkers, each call counted in the request's ledger; a call past `limit` is not made. */
+function countedCheckers(checkers: Partial<Record<Provider, Checker>>, spending: RequestSpending, limit: number): Partial<Record<Provider, Checker>> {
+  const counted: Partial<Record<Provider, Checker>> = {};
+  for (const [provider, checker] of Object.entries(checkers) as [Provider, Checker | undefined][]) {
+    if (checker === undefined) continue;
+    counted[provider] = {
+      provider,
+      check: (accountRef, signal) => (spending.takeCloudCall(provider, accountRef, limit)
+        ? checker.check(accountRef, signal)
+        : Promise.resolve({ kind: 'transient', reason: 'no cloud call left in this request', throttled: false })),
+    };
+  }
+  return counted;
+}
+
+/** fetch, with every failed Sources request (no reply, 429, 5xx) counted in the request's ledger. */
+function countedFetch(spending: RequestSpending): typeof fetch {
+  return async (input, init) => {
+    if (spending.failedSourcesRequests >= MAX_FAILED_SOURCES_REQUESTS) throw new RequestBudgetSpentError(`Sources failed ${MAX_FAILED_SOURCES_REQUESTS} times for this request`);
+    let response: Response;
+    try {
+      response = await fetch(input, init);
+    } catch (err) {
+      spending.failedSourcesRequests++;
+      throw err;
+    }
+    if (response.status === 429 || response.status >= 500) spending.failedSourcesRequests++;
+    return response;
   };
 }
