@@ -3,6 +3,7 @@
 // caused was acknowledged here.
 import Kafka from 'node-rdkafka';
 import { releaseClient } from './admin.ts';
+import { baseClientConfig } from './options.ts';
 
 export interface OutgoingMessage {
   topic: string;
@@ -67,7 +68,7 @@ export class AckedProducer {
 
   constructor(options: AckedProducerOptions) {
     this.#producer = new Kafka.Producer({
-      'bootstrap.servers': options.brokers,
+      ...baseClientConfig(options.brokers),
       'client.id': options.clientId,
       dr_cb: true,
       // idempotence: retries after a broker hiccup neither duplicate nor reorder a partition's messages

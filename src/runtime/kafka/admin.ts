@@ -1,6 +1,7 @@
 // Topic administration for the Kafka runtime: create what a topology needs, with the right
 // configuration (the table changelog is compacted), and leave existing topics alone.
 import Kafka from 'node-rdkafka';
+import { baseClientConfig } from './options.ts';
 
 export interface TopicSpec {
   name: string;
@@ -13,7 +14,7 @@ const TOPIC_ALREADY_EXISTS = Kafka.CODES.ERRORS.ERR_TOPIC_ALREADY_EXISTS;
 
 /** Creates each topic that does not exist yet; an existing topic is not altered. */
 export async function ensureTopics(brokers: string, topics: TopicSpec[], timeoutMs = 30_000): Promise<void> {
-  const admin = Kafka.AdminClient.create({ 'bootstrap.servers': brokers, 'client.id': 'availability-check-admin' });
+  const admin = Kafka.AdminClient.create({ ...baseClientConfig(brokers), 'client.id': 'availability-check-admin' });
   try {
     for (const topic of topics) {
       await new Promise<void>((resolve, reject) => admin.createTopic({
@@ -30,7 +31,7 @@ export async function ensureTopics(brokers: string, topics: TopicSpec[], timeout
 
 /** Partition count of each named topic (absent topics are left out). */
 export async function partitionCounts(brokers: string, topics: string[], timeoutMs = 15_000): Promise<Map<string, number>> {
-  const producer = new Kafka.Producer({ 'bootstrap.servers': brokers, 'client.id': 'availability-check-metadata', 'allow.auto.create.topics': false });
+  const producer = new Kafka.Producer({ ...baseClientConfig(brokers), 'client.id': 'availability-check-metadata', 'allow.auto.create.topics': false });
   try {
     await new Promise<void>((resolve, reject) => producer.connect({ timeout: timeoutMs }, (err) => (err ? reject(new Error(`metadata connect: ${err.message}`)) : resolve())));
   } catch (error) {

@@ -1,6 +1,7 @@
 // Whether the cluster answers, for health(): librdkafka's "all brokers down" errors turn it
 // unreachable; a metadata round trip (probed periodically) or an acknowledged commit turns it back.
 import Kafka from 'node-rdkafka';
+import type { ClientError, GroupConsumer } from './client-supplier.ts';
 import type { RuntimeLogger } from './options.ts';
 
 const ALL_BROKERS_DOWN = Kafka.CODES.ERRORS.ERR__ALL_BROKERS_DOWN;
@@ -19,7 +20,7 @@ export class ClusterReachability {
   }
 
   /** A client's 'event.error'. */
-  clientError(client: string, err: Kafka.LibrdKafkaError): void {
+  clientError(client: string, err: ClientError): void {
     if (err.code === ALL_BROKERS_DOWN) {
       this.reachable = false;
       this.reason = `${client}: all brokers are down`;
@@ -34,16 +35,16 @@ export class ClusterReachability {
   }
 
   /** A metadata round trip for `topic`: the cheapest proof that the cluster answers. */
-  probe(client: Kafka.KafkaConsumer, topic: string, timeoutMs: number): void {
+  probe(client: Pick<GroupConsumer, 'probe'>, topic: string, timeoutMs: number): void {
     if (this.#probing) return;
     this.#probing = true;
-    client.getMetadata({ topic, timeout: timeoutMs }, (err) => {
+    client.probe(topic, timeoutMs).then(() => {
       this.#probing = false;
-      if (!err) this.contact();
-      else {
-        this.reachable = false;
-        this.reason = `metadata request failed: ${err.message}`;
-      }
+      this.contact();
+    }, (err: Error) => {
+      this.#probing = false;
+      this.reachable = false;
+      this.reason = `metadata request failed: ${err.message}`;
     });
   }
 }

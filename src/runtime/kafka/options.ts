@@ -93,6 +93,15 @@ const POSITIVE_INTEGERS = [
   ['healthIntervalMs', 1000], ['partitions', 1],
 ] as const;
 
+/**
+ * The librdkafka settings every client of this service starts from (group consumer, producers,
+ * restore consumer, admin): where the cluster is and how to reach it. The one place to add
+ * connection settings; each client adds its own role's settings on top.
+ */
+export function baseClientConfig(brokers: string): LibrdkafkaConfig {
+  return { 'bootstrap.servers': brokers };
+}
+
 /** Defaults merged in, every value checked; throws KAFKA_INVALID_OPTION naming the bad one. */
 export function resolveOptions(options: KafkaRuntimeOptions, topologyApplicationId: string): ResolvedOptions {
   if (options === null || typeof options !== 'object') throw invalid('options', 'must be an object');

@@ -3,6 +3,9 @@
 //
 // Per-key order: records with the same key form a queue; only its head may be called, so results
 // for a key leave in arrival order. Records with a null key have no order among themselves.
+// Records of a priority source get the next free slot before any other waiting record: one task
+// serves a partition group (a priority partition and a normal one), and a user's request must not
+// queue behind the normal partition's backlog.
 // A slot stays taken during a retry's backoff: the bound is on records being worked on, which is
 // what a rate-limited downstream cares about, and it keeps the key's queue blocked meanwhile.
 import { describeError, RecordError } from '../../dsl/errors.ts';
@@ -32,6 +35,8 @@ interface Waiter {
 interface Job extends Waiter {
   /** records that arrived while this job was queued or running, with the same key (coalescing) */
   readonly followers: Waiter[];
+  /** its call began */
+  started: boolean;
 }
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: RecordError };
@@ -42,6 +47,8 @@ export class AsyncStep {
   readonly #node: AsyncNode;
   readonly #host: AsyncStepHost;
   readonly #ready: Job[] = [];
+  /** ready jobs of priority sources: served before `#ready` */
+  readonly #readyFirst: Job[] = [];
   readonly #byKey = new Map<string, Job[]>();
   readonly #controllers = new Set<AbortController>();
   #running = 0;
@@ -65,25 +72,42 @@ export class AsyncStep {
 
   /** records waiting for a slot or for their key */
   get queued(): number {
-    let queued = this.#ready.length;
+    let queued = this.#ready.length + this.#readyFirst.length;
     for (const jobs of this.#byKey.values()) queued += jobs.length - 1;
     return queued;
   }
 
   submit(record: StreamRecord<unknown>, flow: Flow): void {
     flow.completion.hold();
-    const job: Job = { record, flow, followers: [] };
+    const job: Job = { record, flow, followers: [], started: false };
     if (record.key !== null) {
       const jobs = this.#byKey.get(record.key);
       if (jobs) {
-        if (this.#node.options.coalesceByKey) jobs[jobs.length - 1]!.followers.push({ record, flow });
-        else jobs.push(job);
+        if (this.#node.options.coalesceByKey) {
+          const joined = jobs[jobs.length - 1]!;
+          joined.followers.push({ record, flow });
+          if (flow.source.priority) this.#promote(joined);
+        } else jobs.push(job);
         return;
       }
       this.#byKey.set(record.key, [job]);
     }
-    this.#ready.push(job);
+    this.#enqueue(job);
     this.#pump();
+  }
+
+  /** A waiting job a priority record joined moves to the priority queue. */
+  #promote(job: Job): void {
+    if (job.started) return;
+    const at = this.#ready.indexOf(job);
+    if (at < 0) return;
+    this.#ready.splice(at, 1);
+    this.#readyFirst.push(job);
+  }
+
+  #enqueue(job: Job): void {
+    if (job.flow.source.priority) this.#readyFirst.push(job);
+    else this.#ready.push(job);
   }
 
   /**
@@ -96,8 +120,9 @@ export class AsyncStep {
   }
 
   #pump(): void {
-    while (!this.#stopped && this.#running < this.#node.options.concurrency && this.#ready.length > 0) {
-      const job = this.#ready.shift()!;
+    while (!this.#stopped && this.#running < this.#node.options.concurrency && (this.#readyFirst.length > 0 || this.#ready.length > 0)) {
+      const job = this.#readyFirst.length > 0 ? this.#readyFirst.shift()! : this.#ready.shift()!;
+      job.started = true;
       this.#running++;
       this.#peakRunning = Math.max(this.#peakRunning, this.#running);
       void this.#call(job).then((outcome) => {
@@ -122,7 +147,7 @@ export class AsyncStep {
     if (job.record.key !== null) {
       const jobs = this.#byKey.get(job.record.key)!;
       jobs.shift();
-      if (jobs.length > 0) this.#ready.push(jobs[0]!);
+      if (jobs.length > 0) this.#enqueue(jobs[0]!);
       else this.#byKey.delete(job.record.key);
     }
     this.#pump();

@@ -245,6 +245,16 @@ export class TopologyTask {
     await this.drain();
   }
 
+  /**
+   * Gives the task up without waiting (a revoked partition whose work outlived the grace period):
+   * running mapAsync attempts are aborted and nothing more is emitted or written, so the next
+   * owner of its partitions is the only writer. Its unfinished records stay uncommitted.
+   */
+  abandon(): void {
+    this.#closed = true;
+    this.#stopAsyncSteps();
+  }
+
   #stopAsyncSteps(): void {
     for (const step of this.#asyncSteps.values()) step.stop(new TaskError('TASK_FAILED', 'the task failed and is closing'));
   }

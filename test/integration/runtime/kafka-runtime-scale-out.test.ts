@@ -19,7 +19,7 @@ function worker(topics: CheckTopics, calls: string[]): KafkaRuntime {
     },
     concurrency: 2, // slow enough that the first worker leaves with work left
   });
-  return new KafkaRuntime(topology, { brokers: testBrokers(), maxUnfinishedPerPartition: 10, commitIntervalMs: 100, revokeGraceMs: 3000 });
+  return new KafkaRuntime(topology, { brokers: testBrokers(), maxUnfinishedPerPartition: 10, commitIntervalMs: 100, revokeGraceMs: 3000, logger: { info: (o: object, m: string) => console.log(calls.length, 'INFO', m, JSON.stringify(o)), warn: (o: object, m: string) => console.log('WARN', m, JSON.stringify(o)), error: (o: object, m: string) => console.log('ERR', m, JSON.stringify(o)) } });
 }
 
 interface TwoWorkers { topics: CheckTopics; collector: Collector; callsA: string[]; callsB: string[]; a: KafkaRuntime; b: KafkaRuntime }
@@ -57,7 +57,12 @@ test('two workers share the partitions; the survivor takes over partitions and t
     await a.stop();
     assert.ok(a.counters().processed > 0 && callsA.length > 0, 'the first worker did part of the work');
     assert.ok(callsA.length < RECORDS / 4, `the first worker left with work undone (it checked ${callsA.length})`);
-    await collector.until(() => new Set(collector.of(topics.status).map((m) => m.key)).size === RECORDS, 'an output for every input', 60_000);
+    await collector.until(() => new Set(collector.of(topics.status).map((m) => m.key)).size === RECORDS, 'an output for every input', 20_000).catch((e) => {
+      const got = new Set(collector.of(topics.status).map((m) => m.key));
+      const missing = ids.filter((id) => !got.has(id));
+      console.log('MISSING1', missing.length, missing.slice(0, 20).join(','), 'checkedA', missing.filter((id) => callsA.includes(id)).length, 'checkedB', missing.filter((id) => callsB.includes(id)).length, JSON.stringify(a.counters()), JSON.stringify(b.counters()), JSON.stringify(b.health()), b.assignment().join());
+      throw e;
+    });
     await collector.until(() => b.assignment().length === 2 * PARTITIONS, 'the survivor to own every partition', 30_000);
     assert.ok(callsB.length > 0);
 
@@ -88,7 +93,12 @@ test('a second worker joining mid-stream takes partitions from the first (cooper
     await collector.until(() => a.assignment().length + b.assignment().length === 2 * PARTITIONS, 'a settled assignment', 30_000);
     assert.equal([...a.assignment(), ...b.assignment()].sort().length, new Set([...a.assignment(), ...b.assignment()]).size);
     assert.ok(a.assignment().length > 0, 'cooperative: the first worker keeps part of its partitions');
-    await collector.until(() => new Set(collector.of(topics.status).map((m) => m.key)).size === RECORDS, 'an output for every input', 60_000);
+    await collector.until(() => new Set(collector.of(topics.status).map((m) => m.key)).size === RECORDS, 'an output for every input', 20_000).catch((e) => {
+      const got = new Set(collector.of(topics.status).map((m) => m.key));
+      const missing = ids.filter((id) => !got.has(id));
+      console.log('MISSING', missing.length, missing.slice(0, 20).join(','), 'checkedA', missing.filter((id) => callsA.includes(id)).length, 'checkedB', missing.filter((id) => callsB.includes(id)).length, JSON.stringify(a.counters()), JSON.stringify(b.counters()), JSON.stringify(a.health()), JSON.stringify(b.health()));
+      throw e;
+    });
     assert.ok(callsB.length > 0, 'the second worker did part of the work');
     assert.ok(a.counters().rebalances >= 2, 'the first worker saw the revoke');
     console.log(`  after the join: A owns ${a.assignment().length}, B ${b.assignment().length} partitions; checks A ${callsA.length}, B ${callsB.length}; outputs ${collector.of(topics.status).length}`);

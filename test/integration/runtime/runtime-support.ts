@@ -59,7 +59,9 @@ export class Collector {
   }
 
   static async start(topics: string[]): Promise<Collector> {
-    return new Collector(await connectConsumer(uniqueName('collector'), topics, { 'fetch.wait.max.ms': 20 }));
+    // a topic created just before may not be in the broker's metadata yet when the subscription
+    // first looks: look again every second, not after librdkafka's default five minutes
+    return new Collector(await connectConsumer(uniqueName('collector'), topics, { 'fetch.wait.max.ms': 20, 'topic.metadata.refresh.interval.ms': 1000 }));
   }
 
   of(topic: string): Collected[] {

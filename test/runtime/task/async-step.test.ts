@@ -201,4 +201,25 @@ test('a step that throws synchronously is handled like a rejected call', async (
   assert.is(producer.records[0]!.headers[DEAD_LETTER_HEADERS.reason], 'call: gave up after 1 attempts: sync');
 });
 
+test('a priority source\'s record takes the next free slot before waiting normal records, also when it joins one', async () => {
+  const clock = new ManualClock();
+  const b = new StreamsBuilder({ applicationId: 'app' });
+  const dlq = b.deadLetterSink('dlq-sink', 'dlq');
+  const normal = b.stream<Item>('normal', 'in', { codec: jsonCodec<Item>() });
+  const urgent = b.stream<Item>('urgent', 'in-priority', { codec: jsonCodec<Item>(), priority: true });
+  const order: number[] = [];
+  normal.merge('both', urgent)
+    .mapAsync('call', async (item) => { order.push(item.id); await sleep(clock, 10); return item.id; }, { concurrency: 1, timeoutMs: 1000, coalesceByKey: true, deadLetter: dlq })
+    .to('out-sink', 'out', { codec: jsonCodec() });
+  const producer = collectingProducer();
+  const task = new TopologyTask(b.build(), { clock, producer });
+  // one running, four waiting: then a priority record of its own key and one joining waiting key "n3"
+  for (let i = 0; i < 5; i++) void task.process(input('in', 0, i, JSON.stringify({ id: i, latency: 0 }), `n${i}`));
+  void task.process(input('in-priority', 0, 0, JSON.stringify({ id: 100, latency: 0 }), 'p'));
+  void task.process(input('in-priority', 0, 1, JSON.stringify({ id: 101, latency: 0 }), 'n3'));
+  await runToEnd(task, clock);
+  assert.equal(order, [0, 100, 3, 1, 2, 4], 'the running call finishes; then the priority key, then the waiting key a priority record joined');
+  assert.is(producer.records.length, 7, 'every record answered (the joined one by its leader\'s call)');
+});
+
 test.run();

@@ -1,17 +1,16 @@
-// The held-records queue of an assigned partition: first in, first out, across the compactions
+// The held-records queue of an input partition: first in, first out, across the compactions
 // that keep it from growing without bound.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { AssignedPartition, partitionKey } from '../../../src/runtime/kafka/assigned-partition.ts';
-import type { TableShard } from '../../../src/runtime/kafka/table-shards.ts';
-import type { InputRecord, TopologyTask } from '../../../src/runtime/task/index.ts';
+import { InputPartition, partitionKey, type PartitionGroupTask } from '../../../src/runtime/kafka/partition-group.ts';
+import type { InputRecord } from '../../../src/runtime/task/index.ts';
 
 function record(offset: number): InputRecord {
   return { topic: 't', partition: 0, offset, key: null, value: null, headers: {}, timestamp: 0 };
 }
 
-function partition(): AssignedPartition {
-  return new AssignedPartition('t', 0, false, {} as TopologyTask, {} as TableShard);
+function partition(): InputPartition {
+  return new InputPartition('t', 0, false, {} as PartitionGroupTask);
 }
 
 test('held records come out in the order they went in, interleaved with new ones, past compactions', () => {
