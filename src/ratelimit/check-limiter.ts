@@ -130,6 +130,15 @@ export class CheckLimiter implements CheckGate {
     return { release };
   }
 
+  /**
+   * This process's share (0..1) of every provider quota: with several workers, each uses the
+   * quota times the fraction of the work it owns, so together they spend the whole quota and no
+   * more. Per-account buckets and the concurrency bound are not split.
+   */
+  setQuotaShare(share: number): void {
+    for (const state of Object.values(this.providers)) state.quota.setShare(share);
+  }
+
   /** A check got a throttle reply: slow the provider bucket and the account's bucket. */
   onThrottle(provider: Provider, accountRef: string): void {
     const state = this.providers[provider];

@@ -5,6 +5,8 @@
 // is cut (multiplicative decrease, with a floor) and the bucket is emptied, because the server's
 // bucket is evidently empty too; the rate then recovers linearly while no throttle arrives (AIMD).
 // The burst shrinks in proportion to the rate so a slowed bucket does not burst back into the wall.
+// A bucket may be given a share of its configured rate and burst (setShare): several processes
+// then split one quota, each in proportion to the work it owns.
 import { abortReason, systemClock, type Clock, type TimerHandle } from './clock.ts';
 
 export interface AdaptiveOptions {
@@ -57,8 +59,10 @@ export class TokenBucket {
   readonly baseBurst: number;
   private readonly clock: Clock;
   private readonly decreaseFactor: number;
-  private readonly minRate: number;
-  private readonly recoveryPerSec: number;
+  private readonly minRateFraction: number;
+  private readonly recoveryFractionPerSec: number;
+  /** the part of the configured rate and burst this bucket uses (1: all of it) */
+  private share = 1;
   private readonly cooldownMs: number;
   private rate: number;
   private tokens: number;
@@ -75,17 +79,41 @@ export class TokenBucket {
     const a = options.adaptive ?? {};
     this.decreaseFactor = a.decreaseFactor ?? 0.5;
     if (!(this.decreaseFactor > 0 && this.decreaseFactor <= 1)) throw new RangeError(`decreaseFactor must be in (0, 1], got ${this.decreaseFactor}`);
-    this.minRate = this.baseRate * (a.minRateFraction ?? 0.05);
-    this.recoveryPerSec = this.baseRate * (a.recoveryFractionPerSec ?? 1 / 60);
+    this.minRateFraction = a.minRateFraction ?? 0.05;
+    this.recoveryFractionPerSec = a.recoveryFractionPerSec ?? 1 / 60;
     this.cooldownMs = a.cooldownMs ?? 1000;
     this.rate = this.baseRate;
     this.tokens = this.baseBurst;
     this.updatedAt = this.clock.now();
   }
 
-  /** The burst scales with the adapted rate (at least one token, so the bucket always makes progress). */
+  /** The configured rate times the share: what the rate recovers to. */
+  private get targetRate(): number {
+    return this.baseRate * this.share;
+  }
+
+  /**
+   * The burst scales with the share and the adapted rate (at least one token, so the bucket
+   * always makes progress; none with a share of 0).
+   */
   private get capacity(): number {
-    return Math.max(1, this.baseBurst * (this.rate / this.baseRate));
+    const target = this.targetRate;
+    return target === 0 ? 0 : Math.max(1, this.baseBurst * this.share * (this.rate / target));
+  }
+
+  /**
+   * Uses `share` (0..1) of the configured rate and burst from now on, keeping how far a throttle
+   * reply had slowed it. A share of 0 hands out nothing until a later share gives it some.
+   */
+  setShare(share: number): void {
+    if (!(share >= 0 && share <= 1)) throw new RangeError(`share must be in [0, 1], got ${share}`);
+    this.refill();
+    const before = this.targetRate;
+    const slowed = before > 0 ? this.rate / before : 1;
+    this.share = share;
+    this.rate = this.targetRate * slowed;
+    this.tokens = Math.min(this.tokens, this.capacity);
+    if (this.queue.length > 0) this.schedule();
   }
 
   private refill(): void {
@@ -94,7 +122,8 @@ export class TokenBucket {
     this.updatedAt = now;
     if (elapsedSec === 0) return;
     this.tokens = Math.min(this.capacity, this.tokens + elapsedSec * this.rate);
-    if (this.rate < this.baseRate) this.rate = Math.min(this.baseRate, this.rate + elapsedSec * this.recoveryPerSec);
+    const target = this.targetRate;
+    if (this.rate < target) this.rate = Math.min(target, this.rate + elapsedSec * target * this.recoveryFractionPerSec);
   }
 
   /** Take a token now if one is free and nobody is queued (FIFO is never overtaken). */
@@ -132,7 +161,7 @@ export class TokenBucket {
     const now = this.clock.now();
     if (now - this.lastCutAt < this.cooldownMs) return;
     this.lastCutAt = now;
-    this.rate = Math.max(this.minRate, this.rate * this.decreaseFactor);
+    this.rate = Math.max(this.targetRate * this.minRateFraction, this.rate * this.decreaseFactor);
     this.tokens = Math.min(this.tokens, 0);
     if (this.queue.length > 0) this.schedule();
   }
@@ -140,7 +169,7 @@ export class TokenBucket {
   /** True when the bucket is full, at its configured rate and nobody waits: it can be dropped and recreated losslessly. */
   isIdle(): boolean {
     this.refill();
-    return this.queue.length === 0 && this.rate >= this.baseRate && this.tokens >= this.capacity;
+    return this.queue.length === 0 && this.rate >= this.targetRate && this.tokens >= this.capacity;
   }
 
   get stats(): TokenBucketStats {
@@ -170,7 +199,7 @@ export class TokenBucket {
       if (waiter.signal && waiter.onAbort) waiter.signal.removeEventListener('abort', waiter.onAbort);
       waiter.resolve();
     }
-    if (this.queue.length === 0) return;
+    if (this.queue.length === 0 || this.rate === 0) return; // a share of 0: setShare schedules again
     // At least 1 ms: timers round, and a timer that fires a hair early just reschedules.
     const waitMs = Math.max(1, ((1 - this.tokens) / this.rate) * 1000);
     this.timer = this.clock.setTimer(() => {

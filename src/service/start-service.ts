@@ -126,7 +126,10 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     } else {
       if (role === 'all' || role === 'worker') {
         const { topology, limiter } = workerTopology(options, hooks);
-        const runtime = new KafkaRuntime(topology, { brokers, applicationId: config.kafka.groupId, clientId: config.kafka.clientId, onRecordError, logger });
+        // the configured quotas are the deployment's: each worker takes the share of the partition groups it owns
+        limiter.setQuotaShare(0);
+        const onOwnership = (owned: number, total: number) => limiter.setQuotaShare(total > 0 ? owned / total : 0);
+        const runtime = new KafkaRuntime(topology, { brokers, applicationId: config.kafka.groupId, clientId: config.kafka.clientId, onRecordError, onOwnership, logger });
         await runtime.start();
         stops.push(() => runtime.stop());
         const view = kafkaWorkerView(runtime);

@@ -124,4 +124,37 @@ test('rejects nonsense options with a clear error', () => {
   assert.throws(() => new TokenBucket({ ratePerSec: 1, burst: 1, adaptive: { decreaseFactor: 2 } }), /decreaseFactor/);
 });
 
+test('a share of the quota: rate and burst scale with it; a share of 0 hands out nothing until it grows', async () => {
+  const clock = new FakeClock();
+  const bucket = new TokenBucket({ ratePerSec: 100, burst: 10, clock });
+  bucket.setShare(0.5);
+  assert.is(bucket.stats.currentRate, 50);
+  let n = 0;
+  while (bucket.tryTake()) n++;
+  assert.is(n, 5, 'half the burst');
+  await clock.advance(100);
+  assert.ok(bucket.tryTake() && bucket.tryTake() && bucket.tryTake() && bucket.tryTake() && bucket.tryTake(), '5 tokens in 100 ms at 50/s');
+  assert.not.ok(bucket.tryTake());
+  bucket.setShare(0);
+  assert.is(bucket.stats.currentRate, 0);
+  let served = false;
+  void bucket.take().then(() => { served = true; });
+  await clock.advance(60_000);
+  assert.not.ok(served, 'nothing with a share of 0');
+  assert.is(clock.pendingTimers, 0, 'and no timer spinning');
+  bucket.setShare(1 / 3);
+  await clock.advance(40);
+  assert.ok(served, 'served once a share came back');
+  assert.ok(Math.abs(bucket.stats.currentRate - 100 / 3) < 1e-9);
+});
+
+test('a throttle-slowed bucket keeps its slowdown across a new share', () => {
+  const clock = new FakeClock();
+  const bucket = new TokenBucket({ ratePerSec: 100, burst: 10, clock, adaptive: { recoveryFractionPerSec: 0 } });
+  bucket.onThrottle();
+  assert.is(bucket.stats.currentRate, 50);
+  bucket.setShare(0.5);
+  assert.is(bucket.stats.currentRate, 25);
+});
+
 test.run();

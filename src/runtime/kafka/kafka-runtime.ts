@@ -136,12 +136,14 @@ export class KafkaRuntime {
       assigned: (partitions) => {
         this.#rebalances++;
         tasks.assigned(partitions);
+        this.#tellOwnership();
         this.#learnCommitted(consumer, partitions);
         this.#thread?.scheduleFlow();
       },
       revoked: async (partitions) => {
         this.#rebalances++;
         await tasks.revoked(partitions, consumer);
+        this.#tellOwnership();
       },
       commitAcknowledged: (err, offsets) => tasks.commits.acknowledged(err, offsets),
       clientError: (err) => this.#reachability.clientError('consumer', err),
@@ -266,6 +268,14 @@ export class KafkaRuntime {
         if (input && c.offset > input.committed) input.committed = c.offset;
       }
     }, () => undefined); // lag() counts from 0 until the first commit of this worker
+  }
+
+  #tellOwnership(): void {
+    try {
+      this.options.onOwnership?.(this.#tasks?.tasks.size ?? 0, this.#partitionGroups);
+    } catch (error) {
+      this.options.logger.warn({ err: describeError(error) }, 'onOwnership threw');
+    }
   }
 
   #fail(error: unknown): void {

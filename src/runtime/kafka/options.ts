@@ -58,6 +58,11 @@ export interface KafkaRuntimeOptions {
   consumerConfig?: LibrdkafkaConfig;
   producerConfig?: LibrdkafkaConfig;
   onRecordError?: (error: RecordError, record: InputRecord) => void;
+  /**
+   * Told after every assignment and revocation: the partition groups this worker owns now and
+   * those of the whole group (e.g. to take that share of a quota the workers split).
+   */
+  onOwnership?: (owned: number, total: number) => void;
   logger?: RuntimeLogger;
 }
 
@@ -82,6 +87,7 @@ export interface ResolvedOptions {
   readonly consumerConfig: LibrdkafkaConfig;
   readonly producerConfig: LibrdkafkaConfig;
   readonly onRecordError: ((error: RecordError, record: InputRecord) => void) | undefined;
+  readonly onOwnership: ((owned: number, total: number) => void) | undefined;
   readonly logger: RuntimeLogger;
 }
 
@@ -136,6 +142,7 @@ export function resolveOptions(options: KafkaRuntimeOptions, topologyApplication
     consumerConfig: Object.freeze({ ...options.consumerConfig }),
     producerConfig: Object.freeze({ ...options.producerConfig }),
     onRecordError: options.onRecordError,
+    onOwnership: options.onOwnership,
     logger: options.logger ?? silentLogger,
   });
 }

@@ -190,4 +190,17 @@ test('periodic commits cover the finished prefix only, never past a record in fl
   }
 });
 
+test('ownership is told after every assignment and revocation (owned groups of all)', async () => {
+  const told: [number, number][] = [];
+  const h = await harness({ onOwnership: (owned, total) => told.push([owned, total]) });
+  try {
+    h.consumer.assign([{ topic: h.topics.requests, partition: 1 }, { topic: h.topics.priority, partition: 1 }]);
+    await h.consumer.revoke([{ topic: h.topics.requests, partition: 1 }, { topic: h.topics.priority, partition: 1 }]);
+    h.consumer.assign(all(h));
+    assert.equal(told, [[1, 2], [0, 2], [2, 2]]);
+  } finally {
+    await h.runtime.stop();
+  }
+});
+
 test.run();
