@@ -1,4 +1,6 @@
-// Per-org token buckets for the ingress. A bucket idle long enough to be full again is the same
+// Per-tenant token buckets for the ingress, keyed by the contract's tenantKey (the org id of the
+// request's x-rh-identity, else its account number; never an org named in a header, so no caller
+// can spend another tenant's budget). A bucket idle long enough to be full again is the same
 // as no bucket, so it is dropped; buckets live in a Map kept in least-recently-used order, which
 // makes that sweep cheap (it stops at the first bucket still refilling) and lets a hard cap
 // evict the stalest bucket when an unusual number of orgs is active at once.
@@ -23,7 +25,7 @@ interface Bucket {
  * A token bucket per key: `burst` requests at once, refilled at `ratePerSec`.
  * @example
  *   const limiter = new OrgRateLimiter({ ratePerSec: 50, burst: 500 });
- *   const r = limiter.take(orgId); if (!r.allowed) res.set('Retry-After', String(r.retryAfterSeconds))
+ *   const r = limiter.take(tenantKey(identity)); if (!r.allowed) res.set('Retry-After', String(r.retryAfterSeconds))
  */
 export class OrgRateLimiter {
   readonly #ratePerMs: number;
