@@ -23,7 +23,7 @@ import type { Logger } from './logger.ts';
 import { logAttempt, withUnaddressableLog } from './check-log.ts';
 import { logOutputs, requestIdOf } from './output-log.ts';
 import { combineProbes } from './probes.ts';
-import { embeddedWorkerView, kafkaWorkerView, type WorkerView } from './worker-view.ts';
+import { workerView, type WorkerView } from './worker-view.ts';
 
 export const ROLES = ['all', 'ingress', 'worker'] as const;
 export type Role = (typeof ROLES)[number];
@@ -103,55 +103,47 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const result: Partial<RunningService> = {};
 
   try {
-    if (!brokers) {
-      if (role !== 'all') throw new Error(`--role ${role} needs KAFKA_BROKERS: the embedded log lives inside one process, so only --role all runs without Kafka`);
+    if (!brokers && role !== 'all') throw new Error(`--role ${role} needs KAFKA_BROKERS: the embedded log lives inside one process, so only --role all runs without Kafka`);
+    if (role === 'all' || role === 'worker') {
       const { topology, limiter } = workerTopology(options, hooks);
-      const embedded = new EmbeddedRuntime(topology, { partitions: 4, onRecordError });
-      let running = true;
-      embedded.start();
-      stops.push(() => { running = false; return embedded.stop(); });
-      const view = embeddedWorkerView(embedded, () => running);
+      let runtime: KafkaRuntime | EmbeddedRuntime;
+      if (brokers) {
+        // the configured quotas are the deployment's: each worker takes the share of the partition groups it owns
+        limiter.setQuotaShare(0);
+        const onOwnership = (owned: number, total: number) => limiter.setQuotaShare(total > 0 ? owned / total : 0);
+        runtime = result.kafka = new KafkaRuntime(topology, { brokers, applicationId: config.kafka.groupId, clientId: config.kafka.clientId, onRecordError, onOwnership, logger });
+      } else {
+        runtime = result.embedded = new EmbeddedRuntime(topology, { partitions: 4, onRecordError });
+      }
+      await runtime.start();
+      stops.push(() => runtime.stop());
+      const view = workerView(runtime);
       const observed = await observeWorker(options, registry, view, limiter);
       stops.push(async () => observed.stopLogging());
       routes = observed.routes;
       live.worker = view.live;
       ready.worker = view.ready;
-      const ingress = await startIngress(options, ingressMetrics, async (topic, record) => {
-        embedded.produce(topic, { key: record.key?.toString() ?? null, value: record.value, headers: headerMap(record.headers) });
-      });
-      stops.push(() => ingress.close());
-      result.ingress = ingress;
-      result.embedded = embedded;
-      logger.info({ url: ingress.url, runtime: 'embedded' }, 'availability check running');
-    } else {
-      if (role === 'all' || role === 'worker') {
-        const { topology, limiter } = workerTopology(options, hooks);
-        // the configured quotas are the deployment's: each worker takes the share of the partition groups it owns
-        limiter.setQuotaShare(0);
-        const onOwnership = (owned: number, total: number) => limiter.setQuotaShare(total > 0 ? owned / total : 0);
-        const runtime = new KafkaRuntime(topology, { brokers, applicationId: config.kafka.groupId, clientId: config.kafka.clientId, onRecordError, onOwnership, logger });
-        await runtime.start();
-        stops.push(() => runtime.stop());
-        const view = kafkaWorkerView(runtime);
-        const observed = await observeWorker(options, registry, view, limiter);
-        stops.push(async () => observed.stopLogging());
-        routes = observed.routes;
-        live.worker = view.live;
-        ready.worker = view.ready;
-        result.kafka = runtime;
-        logger.info({ brokers, group: config.kafka.groupId }, 'worker running on Kafka');
-      }
-      if (role === 'all' || role === 'ingress') {
-        const producer = new AckedProducer({ brokers, clientId: `${config.kafka.clientId}-ingress` });
+      logger.info({ runtime: runtime.kind, ...(brokers ? { brokers, group: config.kafka.groupId } : {}) }, 'worker running');
+    }
+    if (role === 'all' || role === 'ingress') {
+      const embedded = result.embedded;
+      let publish: (topic: string, record: KafkaRecord) => Promise<void>;
+      if (embedded) {
+        publish = async (topic, record) => {
+          embedded.produce(topic, { key: record.key?.toString() ?? null, value: record.value, headers: headerMap(record.headers) });
+        };
+      } else {
+        const producer = new AckedProducer({ brokers: brokers!, clientId: `${config.kafka.clientId}-ingress` });
         await producer.connect();
         stops.push(() => producer.disconnect());
-        const ingress = await startIngress(options, ingressMetrics, async (topic, record) => {
+        publish = async (topic, record) => {
           await producer.send({ topic, key: record.key, value: record.value, headers: record.headers });
-        });
-        stops.push(() => ingress.close());
-        result.ingress = ingress;
-        logger.info({ url: ingress.url, brokers }, 'ingress running on Kafka');
+        };
       }
+      const ingress = await startIngress(options, ingressMetrics, publish);
+      stops.push(() => ingress.close());
+      result.ingress = ingress;
+      logger.info({ url: ingress.url, runtime: embedded ? 'embedded' : 'kafka', ...(brokers ? { brokers } : {}) }, 'ingress running');
     }
     if (result.ingress) {
       live.ingress = () => ({ ok: true, status: 'live', url: result.ingress?.url });

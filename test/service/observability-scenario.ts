@@ -88,7 +88,7 @@ export async function runScenario(): Promise<Scenario> {
       key: 'x', value: Buffer.from(JSON.stringify({ source_id: 'not-digits', request_id: BAD_RECORD_REQUEST_ID })), headers: { 'x-rh-identity': emulators.identity.xRhIdentity },
     });
     await waitUntil('the dead letter', () => running.embedded!.task.metrics.deadLettered === 1);
-    await waitUntil('every record finished and committed', () => running.embedded!.task.unfinished() === 0 && running.embedded!.lag() === 0);
+    await waitUntil('every record finished and committed', () => running.embedded!.task.unfinished() === 0 && running.embedded!.backlog() === 0);
     return {
       service: running, emulators, config, lines, requestIds,
       get statusCount() { return statusCount; },

@@ -2,9 +2,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { StreamsBuilder, stringCodec } from '../../src/dsl/index.ts';
 import { EmbeddedRuntime } from '../../src/runtime/embedded/index.ts';
-import type { KafkaRuntime, RuntimeHealth } from '../../src/runtime/kafka/index.ts';
+import type { RuntimeHealth, WorkerRuntime } from '../../src/runtime/kafka/index.ts';
 import { TopologyObserver } from '../../src/runtime/task/index.ts';
-import { embeddedWorkerView, kafkaWorkerView } from '../../src/service/worker-view.ts';
+import { workerView } from '../../src/service/worker-view.ts';
 
 function topology(slow: Promise<void>) {
   const b = new StreamsBuilder({ applicationId: 'app' });
@@ -19,8 +19,7 @@ const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 test('embedded: lag is end minus committed per input partition; in flight; ready while running', async () => {
   let release: () => void = () => {};
   const embedded = new EmbeddedRuntime(topology(new Promise<void>((resolve) => { release = resolve; })), { partitions: 2 });
-  let running = true;
-  const view = embeddedWorkerView(embedded, () => running);
+  const view = workerView(embedded);
   for (let i = 0; i < 3; i++) embedded.produce('in', { key: `k${i}`, value: Buffer.from('v') });
   assert.is(view.lag().reduce((sum, p) => sum + p.lag, 0), 3);
   assert.equal(view.lag().map((p) => [p.topic, p.partition]), [['in', 0], ['in', 1]]);
@@ -28,39 +27,38 @@ test('embedded: lag is end minus committed per input partition; in flight; ready
   await turn(); await turn();
   assert.is(view.inFlight(), 3, 'taken, not finished');
   assert.is(view.lag().reduce((sum, p) => sum + p.lag, 0), 3, 'not committed yet');
-  assert.equal(view.ready(), { ok: true, status: 'ready', runtime: 'embedded' });
+  assert.equal([view.ready().ok, view.ready().runtime], [true, 'embedded']);
   release();
   for (let i = 0; i < 5; i++) await turn();
   assert.is(view.inFlight(), 0);
   assert.is(view.lag().reduce((sum, p) => sum + p.lag, 0), 0);
   assert.is(view.observer.counts('sink').out, 3);
-  running = false;
   await embedded.stop();
   assert.is(view.ready().ok, false);
   assert.is(view.live().ok, true, 'stopped is not dead');
 });
 
-function fakeKafka(health: Partial<RuntimeHealth>, rebalances = 1): KafkaRuntime {
-  const full: RuntimeHealth = { status: 'healthy', healthy: true, lastContactAt: 1, assignedPartitions: 2, pausedPartitions: 0, restoringShards: 0, unfinished: 4, ...health };
+function fakeKafka(health: Partial<RuntimeHealth>, rebalances = 1): WorkerRuntime {
+  const full: RuntimeHealth = { status: 'healthy', healthy: true, joined: rebalances > 0, lastContactAt: 1, assignedPartitions: 2, pausedPartitions: 0, restoringShards: 0, unfinished: 4, ...health };
   // only the members the view reads
-  return { topology: topology(Promise.resolve()), observer: new TopologyObserver(), health: () => full, lag: () => [], counters: () => ({ deadLettered: 2, rebalances }) } as unknown as KafkaRuntime;
+  return { kind: 'kafka', topology: topology(Promise.resolve()), observer: new TopologyObserver(), health: () => full, lag: () => [], counters: () => ({ deadLettered: 2, rebalances }) } as unknown as WorkerRuntime;
 }
 
 test('kafka: ready = healthy, in the group and no shard restoring; live unless failed', () => {
-  const healthy = kafkaWorkerView(fakeKafka({}));
+  const healthy = workerView(fakeKafka({}));
   assert.is(healthy.ready().ok, true);
   assert.is(healthy.live().ok, true);
   assert.is(healthy.inFlight(), 4);
   assert.is(healthy.deadLetters(), 2);
-  const joining = kafkaWorkerView(fakeKafka({ assignedPartitions: 0 }, 0));
+  const joining = workerView(fakeKafka({ assignedPartitions: 0 }, 0));
   assert.equal([joining.ready().ok, joining.ready().reason, joining.live().ok], [false, 'waiting to join the consumer group', true]);
-  assert.is(kafkaWorkerView(fakeKafka({ assignedPartitions: 0 }, 1)).ready().ok, true, 'joined with no partition (more workers than partitions): ready');
-  const restoring = kafkaWorkerView(fakeKafka({ restoringShards: 1 }));
+  assert.is(workerView(fakeKafka({ assignedPartitions: 0 }, 1)).ready().ok, true, 'joined with no partition (more workers than partitions): ready');
+  const restoring = workerView(fakeKafka({ restoringShards: 1 }));
   assert.is(restoring.ready().ok, false);
   assert.match(String(restoring.ready().reason), /1 table shard\(s\) still restoring/);
-  const unreachable = kafkaWorkerView(fakeKafka({ status: 'unhealthy', healthy: false, reason: 'all brokers down' }));
+  const unreachable = workerView(fakeKafka({ status: 'unhealthy', healthy: false, reason: 'all brokers down' }));
   assert.equal([unreachable.ready().ok, unreachable.ready().reason, unreachable.live().ok], [false, 'all brokers down', true]);
-  const failed = kafkaWorkerView(fakeKafka({ status: 'failed', healthy: false, reason: 'output refused' }));
+  const failed = workerView(fakeKafka({ status: 'failed', healthy: false, reason: 'output refused' }));
   assert.equal([failed.ready().ok, failed.live().ok, failed.live().status], [false, false, 'failed']);
 });
 

@@ -8,7 +8,9 @@ import type { Topology } from '../../dsl/topology.ts';
 import type { KeyValueStore } from '../../dsl/store-ref.ts';
 import { systemClock } from '../task/clock.ts';
 import type { InputRecord, TaskClock } from '../task/contract.ts';
+import type { TopologyObserver } from '../task/topology-observer.ts';
 import { TopologyTask } from '../task/topology-task.ts';
+import type { HealthStatus, PartitionLag, RuntimeCounters, RuntimeHealth, WorkerRuntime } from '../worker-runtime.ts';
 import { createStores, type StoreFactory } from './create-stores.ts';
 import { PartitionedLog } from './partitioned-log.ts';
 
@@ -40,7 +42,8 @@ interface Position {
   next: number;
 }
 
-export class EmbeddedRuntime {
+export class EmbeddedRuntime implements WorkerRuntime {
+  readonly kind = 'embedded';
   readonly topology: Topology;
   readonly log: PartitionedLog;
   readonly clock: TaskClock;
@@ -54,6 +57,9 @@ export class EmbeddedRuntime {
   readonly #purgeIntervalMs: number;
   #cancelPurge: (() => void) | undefined;
   #running = false;
+  #status: HealthStatus = 'starting';
+  #consumed = 0;
+  #commits = 0;
   #scheduled = false;
   #unsubscribe: (() => void) | undefined;
   #failure: Error | undefined;
@@ -90,11 +96,35 @@ export class EmbeddedRuntime {
     return this.#failure ?? this.task.failure;
   }
 
-  /** Records not yet read by the group, over all source partitions (the consumer lag). */
-  lag(priorityOnly = false): number {
+  get observer(): TopologyObserver {
+    return this.task.observer;
+  }
+
+  /** Records not yet read by the group, over all source partitions. */
+  backlog(priorityOnly = false): number {
     let lag = 0;
     for (const p of this.#positions) if (!priorityOnly || p.priority) lag += this.log.endOffset(p.topic, p.partition) - p.next;
     return lag;
+  }
+
+  /** Consumer lag per input partition: the log's end offset minus the group's committed offset (Kafka's definition). */
+  lag(): PartitionLag[] {
+    return this.topology.sources.flatMap((source) => Array.from({ length: this.log.partitionCount(source.topic) }, (_, partition) => ({
+      topic: source.topic, partition, lag: this.log.endOffset(source.topic, partition) - this.log.committed(this.group, source.topic, partition),
+    })));
+  }
+
+  health(): RuntimeHealth {
+    const failure = this.failure;
+    const status = failure ? 'failed' : this.#status;
+    return {
+      status, healthy: status === 'healthy', ...(failure ? { reason: failure.message } : {}), joined: true, lastContactAt: Date.now(),
+      assignedPartitions: this.#positions.length, pausedPartitions: 0, restoringShards: 0, unfinished: this.task.unfinished(),
+    };
+  }
+
+  counters(): RuntimeCounters {
+    return { ...this.task.metrics, consumed: this.#consumed, commits: this.#commits, rebalances: 0, restored: 0, expired: 0, resumed: 0, splitGroups: 0 };
   }
 
   /**
@@ -117,6 +147,7 @@ export class EmbeddedRuntime {
         position.next++;
         budget--;
         delivered++;
+        this.#consumed++;
         this.task.process(record).then(
           () => this.#wake(),
           (error: unknown) => { this.#failure ??= error instanceof Error ? error : new TaskError('TASK_FAILED', String(error)); },
@@ -129,6 +160,7 @@ export class EmbeddedRuntime {
 
   /** Commits the task's committable offsets for the group. */
   commit(): void {
+    this.#commits++;
     for (const { topic, partition, offset } of this.task.committableOffsets()) this.log.commit(this.group, topic, partition, offset);
   }
 
@@ -141,6 +173,7 @@ export class EmbeddedRuntime {
   start(): void {
     if (this.#running) return;
     this.#running = true;
+    this.#status = 'healthy';
     this.#unsubscribe = this.log.onAppend(() => this.#wake());
     if (this.topology.stores.length > 0) this.#schedulePurge();
     this.#wake();
@@ -149,12 +182,14 @@ export class EmbeddedRuntime {
   /** Stops reading, waits for records in progress, commits, closes the task. */
   async stop(): Promise<void> {
     this.#running = false;
+    this.#status = 'stopping';
     this.#unsubscribe?.();
     this.#cancelPurge?.();
     try {
       await this.task.close();
     } finally {
       this.commit();
+      this.#status = 'stopped';
     }
   }
 

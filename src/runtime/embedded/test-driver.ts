@@ -111,7 +111,7 @@ export class TopologyTestDriver {
       this.runtime.commit();
       const failure = this.runtime.failure;
       if (failure) throw new TaskError('TASK_FAILED', `the runtime failed: ${failure.message}`, { cause: failure });
-      if (this.task.unfinished() === 0 && this.runtime.lag() === 0) return;
+      if (this.task.unfinished() === 0 && this.runtime.backlog() === 0) return;
       const state = this.#progress();
       if (state !== last) {
         last = state;

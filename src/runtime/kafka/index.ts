@@ -1,5 +1,6 @@
 // The Kafka runtime's public surface: run a built topology on a Kafka cluster.
-export { KafkaRuntime, type HealthStatus, type PartitionLag, type RuntimeCounters, type RuntimeHealth } from './kafka-runtime.ts';
+export { KafkaRuntime } from './kafka-runtime.ts';
+export type { HealthStatus, PartitionLag, RuntimeCounters, RuntimeHealth, WorkerRuntime } from '../worker-runtime.ts';
 export type { KafkaRuntimeOptions, LibrdkafkaConfig, RuntimeLogger } from './options.ts';
 export { KAFKA_RUNTIME_ERROR_CODES, KafkaRuntimeError, type KafkaRuntimeErrorCode } from './errors.ts';
 export { stopOnSignals } from './shutdown.ts';

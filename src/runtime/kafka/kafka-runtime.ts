@@ -8,7 +8,8 @@
 // This class starts and stops them and answers health(), counters(), lag().
 import { describeError } from '../../dsl/errors.ts';
 import type { Topology } from '../../dsl/topology.ts';
-import type { InputRecord, TaskMetrics } from '../task/contract.ts';
+import type { InputRecord } from '../task/contract.ts';
+import type { HealthStatus, PartitionLag, RuntimeCounters, RuntimeHealth, WorkerRuntime } from '../worker-runtime.ts';
 import { TopologyObserver } from '../task/topology-observer.ts';
 import type { ShardRestorer } from './changelog-restorer.ts';
 import type { GroupConsumer, KafkaClientSupplier, RecordProducer } from './client-supplier.ts';
@@ -20,44 +21,7 @@ import { RecordCollector } from './record-collector.ts';
 import { StreamThread } from './stream-thread.ts';
 import { TaskManager } from './task-manager.ts';
 
-export type HealthStatus = 'starting' | 'healthy' | 'unhealthy' | 'failed' | 'stopping' | 'stopped';
-
-export interface RuntimeHealth {
-  readonly status: HealthStatus;
-  readonly healthy: boolean;
-  /** why it is not healthy */
-  readonly reason?: string;
-  /** last successful metadata round trip, ms since epoch (0: never) */
-  readonly lastContactAt: number;
-  readonly assignedPartitions: number;
-  readonly pausedPartitions: number;
-  readonly restoringShards: number;
-  readonly unfinished: number;
-}
-
-/** Records of an input partition this worker owns that are not finished: end offset − committed. */
-export interface PartitionLag {
-  readonly topic: string;
-  readonly partition: number;
-  readonly lag: number;
-}
-
-export interface RuntimeCounters extends TaskMetrics {
-  /** messages read from the source topics (duplicates after a rebalance included) */
-  consumed: number;
-  commits: number;
-  rebalances: number;
-  /** changelog records applied to table shards */
-  restored: number;
-  /** tombstones written for expired entries */
-  expired: number;
-  /** tasks given back after a revoke that ran on without a restore */
-  resumed: number;
-  /** moments an owned partition group lacked one of its source partitions (0 with range assignment) */
-  splitGroups: number;
-}
-
-/** What a runtime that is not started yet (or whose start failed) has. */
+/** The clients the runtime made (some are missing while it starts, or when its start failed). */
 interface Clients {
   consumer: GroupConsumer;
   producer: RecordProducer;
@@ -71,7 +35,8 @@ interface Clients {
  *   runtime.health();   // { status: 'healthy', ... }
  *   await runtime.stop(); // stop fetching, drain (bounded), commit, close
  */
-export class KafkaRuntime {
+export class KafkaRuntime implements WorkerRuntime {
+  readonly kind = 'kafka';
   readonly topology: Topology;
   readonly options: ResolvedOptions;
   /** per-node counts and outputs of every task this runtime runs (metrics, logs, the topology page) */
@@ -189,7 +154,7 @@ export class KafkaRuntime {
       reason = this.#reachability.reason ?? 'the cluster cannot be reached';
     }
     return {
-      status, healthy: status === 'healthy', ...(reason ? { reason } : {}), lastContactAt: this.#reachability.lastContactAt,
+      status, healthy: status === 'healthy', ...(reason ? { reason } : {}), joined: this.#rebalances > 0, lastContactAt: this.#reachability.lastContactAt,
       assignedPartitions: this.#tasks?.inputs.size ?? 0, pausedPartitions: paused, restoringShards: restoring, unfinished,
     };
   }

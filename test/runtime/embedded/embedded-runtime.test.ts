@@ -26,7 +26,7 @@ test('priority sources are served first; the others wait while they have lag', (
   for (let i = 0; i < 3; i++) runtime.produce('priority', { key: null, value: Buffer.from(`p${i}`) });
   assert.is(runtime.pump(), 2, 'only priority records while the priority topic has lag');
   assert.equal(calls.map((c) => c.value), ['p0', 'p1']);
-  assert.is(runtime.lag(true), 1);
+  assert.is(runtime.backlog(true), 1);
   runtime.pump();
   assert.equal(calls.map((c) => c.value), ['p0', 'p1', 'p2', 'r0', 'r1']);
   runtime.produce('priority', { key: null, value: Buffer.from('p3') });
@@ -51,7 +51,7 @@ test('backpressure: a partition is not read while its unfinished records are at 
   for (const c of calls) c.release();
   await turn();
   runtime.commit();
-  assert.is(runtime.lag(), 0);
+  assert.is(runtime.backlog(), 0);
   assert.is(runtime.log.records('out').length, 6);
 });
 
