@@ -1,7 +1,9 @@
 // AWS check: STS AssumeRole on the customer's role ARN with our own credentials. AssumeRole is
-// non-mutating for the customer; the temporary credentials it returns are discarded.
+// non-mutating for the customer; the temporary credentials it returns serve only the permission
+// check (src/checks/permissions/aws-role-policies.ts) and are then dropped.
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { AVAILABLE, classifyError } from './classify.ts';
+import { awsPermissionCheck } from './permissions/aws-role-policies.ts';
 import { InvalidAccountRefError, type CheckOutcome, type Checker } from './types.ts';
 
 export interface AwsCheckerOptions {
@@ -15,6 +17,8 @@ export interface AwsCheckerOptions {
   roleSessionName?: string;
   /** ExternalId, when the customers' trust policies require one */
   externalId?: string;
+  /** IAM endpoint for the permission check, e.g. an emulator's; default the SDK's */
+  iamEndpoint?: string;
 }
 
 // arn:PARTITION:iam::ACCOUNT:role/[PATH/]NAME, IAM's character set for paths and role names.
@@ -62,7 +66,7 @@ export function createAwsChecker(options: AwsCheckerOptions): Checker {
     async check(roleArn: string, signal: AbortSignal): Promise<CheckOutcome> {
       try {
         assertRoleArn(roleArn);
-        await client.send(
+        const reply = await client.send(
           new AssumeRoleCommand({
             RoleArn: roleArn,
             RoleSessionName: roleSessionName,
@@ -72,10 +76,15 @@ export function createAwsChecker(options: AwsCheckerOptions): Checker {
           }),
           { abortSignal: signal },
         );
-        return AVAILABLE;
+        const { AccessKeyId, SecretAccessKey, SessionToken } = reply.Credentials ?? {};
+        // kept only for the permission check that may follow
+        return AccessKeyId && SecretAccessKey && SessionToken
+          ? { kind: 'available', credentials: { accessKeyId: AccessKeyId, secretAccessKey: SecretAccessKey, sessionToken: SessionToken } }
+          : AVAILABLE;
       } catch (err) {
         return classifyError('aws', roleArn, err);
       }
     },
+    permissions: awsPermissionCheck({ region: options.region, ...(options.iamEndpoint ? { endpoint: options.iamEndpoint } : {}) }),
   };
 }

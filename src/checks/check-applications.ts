@@ -2,14 +2,18 @@
 // (provider, account) is checked once through runCheck, concurrently; definitive outcomes become
 // ApplicationStatus values, transient ones are listed apart so the caller can retry them later
 // and never sends them.
-import type { ApplicationAuthentication, ApplicationStatus, Provider } from '../domain/types.ts';
-import { runCheck, type AttemptReport, type RunCheckOptions } from './run-check.ts';
+import type { ApplicationAuthentication, ApplicationStatus, AvailabilityStatus, Provider } from '../domain/types.ts';
+import { checkAccount } from './check-account.ts';
+import type { AttemptReport, RunCheckOptions } from './run-check.ts';
 import type { CheckOutcome, Checker } from './types.ts';
 
+/** What Sources is told when required permissions are missing: `unavailable` unless configured otherwise. */
+export type MissingPermissionsStatus = Exclude<AvailabilityStatus, 'available'>;
+
 /** The status message content for a definitive outcome; undefined for a transient one. */
-export function toApplicationStatus(applicationId: string, outcome: CheckOutcome): ApplicationStatus | undefined {
+export function toApplicationStatus(applicationId: string, outcome: CheckOutcome, missingPermissions: MissingPermissionsStatus = 'unavailable'): ApplicationStatus | undefined {
   if (outcome.kind === 'available') return { applicationId, status: 'available', error: '' };
-  if (outcome.kind === 'unavailable') return { applicationId, status: 'unavailable', error: outcome.error };
+  if (outcome.kind === 'unavailable') return { applicationId, status: outcome.code === 'missing_permissions' ? missingPermissions : 'unavailable', error: outcome.error };
   return undefined;
 }
 
@@ -18,6 +22,12 @@ export interface ApplicationChecksOptions extends Omit<RunCheckOptions, 'onAttem
   checkers: Partial<Record<Provider, Checker>>;
   /** called after every attempt, with the provider and account, for metrics and logs */
   onAttempt?: (report: AttemptReport & { provider: Provider; accountRef: string }) => void;
+  /** the permissions each account must grant, per provider; a provider left out has no permission check */
+  requiredPermissions?: Partial<Record<Provider, readonly string[]>>;
+  /** the status sent for missing permissions; default unavailable */
+  missingPermissionsStatus?: MissingPermissionsStatus;
+  /** called once per checked account with its final outcome (permission check included), for metrics */
+  onOutcome?: (report: { provider: Provider; outcome: CheckOutcome }) => void;
 }
 
 export interface TransientApplication {
@@ -42,7 +52,7 @@ export type CheckApplications = (authentications: readonly ApplicationAuthentica
  *   const { statuses, transient } = await checkApplications(result.authentications);
  */
 export function createApplicationChecks(options: ApplicationChecksOptions): CheckApplications {
-  const { checkers, onAttempt, ...runOptions } = options;
+  const { checkers, onAttempt, onOutcome, requiredPermissions, missingPermissionsStatus, ...runOptions } = options;
   return async (authentications, signal) => {
     // Two applications on the same role, subscription or project need one cloud call.
     const pending = new Map<string, Promise<CheckOutcome>>();
@@ -52,12 +62,14 @@ export function createApplicationChecks(options: ApplicationChecksOptions): Chec
       if (!outcome) {
         const checker = checkers[auth.provider];
         outcome = checker
-          ? runCheck(checker, auth.accountRef, {
+          ? checkAccount(checker, auth.accountRef, {
             ...runOptions,
+            ...(requiredPermissions?.[auth.provider] ? { required: requiredPermissions[auth.provider] } : {}),
             ...(signal ? { signal } : {}),
             ...(onAttempt ? { onAttempt: (report: AttemptReport) => onAttempt({ ...report, provider: auth.provider, accountRef: auth.accountRef }) } : {}),
           })
           : Promise.resolve({ kind: 'transient', reason: `no ${auth.provider} checker configured`, throttled: false });
+        if (onOutcome) outcome = outcome.then((final) => { onOutcome({ provider: auth.provider, outcome: final }); return final; });
         pending.set(key, outcome);
       }
       return outcome;
@@ -66,7 +78,7 @@ export function createApplicationChecks(options: ApplicationChecksOptions): Chec
     const result: ApplicationChecks = { statuses: [], transient: [] };
     authentications.forEach((auth, i) => {
       const outcome = outcomes[i] as CheckOutcome;
-      const status = toApplicationStatus(auth.applicationId, outcome);
+      const status = toApplicationStatus(auth.applicationId, outcome, missingPermissionsStatus);
       if (status) result.statuses.push(status);
       else if (outcome.kind === 'transient') result.transient.push({ applicationId: auth.applicationId, provider: auth.provider, reason: outcome.reason, throttled: outcome.throttled });
     });

@@ -7,7 +7,7 @@
 // recognise is "transient": retried later and never sent to Sources, because a wrong
 // "unavailable" lands in a customer's inbox.
 import type { Provider } from '../domain/types.ts';
-import { InvalidAccountRefError, type CheckOutcome, type TransientOutcome, type UnavailableCode } from './types.ts';
+import { InvalidAccountRefError, type CheckOutcome, type PermissionVerdict, type TransientOutcome, type UnavailableCode } from './types.ts';
 
 export const AVAILABLE: CheckOutcome = Object.freeze({ kind: 'available' });
 
@@ -29,8 +29,41 @@ export function unavailableSentence(provider: Provider, code: UnavailableCode, a
   }
 }
 
-function unavailable(provider: Provider, code: UnavailableCode, accountRef: string): CheckOutcome {
+function unavailable(provider: Provider, code: Exclude<UnavailableCode, 'missing_permissions'>, accountRef: string): CheckOutcome {
   return { kind: 'unavailable', code, error: unavailableSentence(provider, code, accountRef) };
+}
+
+const PROVIDER_NAMES: Record<Provider, string> = { aws: 'AWS', azure: 'Azure', gcp: 'GCP' };
+
+/** The sentence customers see when permissions are gone, e.g. "Missing AWS permissions ec2:CreateTags, ec2:RunInstances". */
+export function missingPermissionsSentence(provider: Provider, missing: readonly string[]): string {
+  return `Missing ${PROVIDER_NAMES[provider]} permissions ${missing.join(', ')}`;
+}
+
+function missingPermissions(provider: Provider, missing: readonly string[]): CheckOutcome {
+  const sorted = [...new Set(missing)].sort();
+  return { kind: 'unavailable', code: 'missing_permissions', error: missingPermissionsSentence(provider, sorted), missing: sorted };
+}
+
+/**
+ * The outcome of a permission check that read everything it needed: available, or the
+ * definitive "missing permissions" with the sorted list. Permissions it cannot confirm (a
+ * condition, a narrower resource) are never missing; they ride along for the operator command.
+ */
+export function permissionOutcome(provider: Provider, verdict: PermissionVerdict): CheckOutcome {
+  if (verdict.missing.length > 0) return missingPermissions(provider, verdict.missing);
+  return verdict.unconfirmed.length > 0 ? { kind: 'available', unconfirmed: [...verdict.unconfirmed].sort() } : AVAILABLE;
+}
+
+/**
+ * A failed call of the permission check. The same rules as a reachability call, except that
+ * "access denied" means the customer took away the permission the call itself needs (e.g.
+ * iam:GetPolicy): that permission is reported as missing, by name.
+ */
+export function classifyPermissionCall(provider: Provider, accountRef: string, action: string, err: unknown): CheckOutcome {
+  const outcome = classifyError(provider, accountRef, err);
+  if (outcome.kind === 'unavailable' && outcome.code === 'access_denied') return missingPermissions(provider, [action]);
+  return outcome;
 }
 
 function transient(reason: string, throttled = false, retryAfterMs?: number): TransientOutcome {

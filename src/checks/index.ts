@@ -6,10 +6,11 @@ import { createGcpChecker, type GcpCheckerOptions } from './gcp.ts';
 import type { Checker } from './types.ts';
 
 export * from './types.ts';
-export { AVAILABLE, classifyError, unavailableSentence } from './classify.ts';
+export { AVAILABLE, classifyError, classifyPermissionCall, missingPermissionsSentence, permissionOutcome, unavailableSentence } from './classify.ts';
+export { checkAccount, type CheckAccountOptions } from './check-account.ts';
 export {
   createApplicationChecks, toApplicationStatus,
-  type ApplicationChecks, type ApplicationChecksOptions, type CheckApplications, type TransientApplication,
+  type ApplicationChecks, type MissingPermissionsStatus, type ApplicationChecksOptions, type CheckApplications, type TransientApplication,
 } from './check-applications.ts';
 export { runCheck, DEFAULT_RETRY_POLICY, type RetryPolicy, type RunCheckOptions, type AttemptReport } from './run-check.ts';
 export { createAwsChecker, assertRoleArn, type AwsCheckerOptions } from './aws.ts';

@@ -101,7 +101,7 @@ export async function runCheck(checker: Checker, accountRef: string, options: Ru
     let permit;
     const waitDeadline = deadline(clock, Math.max(0, waitLimit), signal, 'rate limiter wait exceeded the check budget');
     try {
-      permit = gate ? await gate.acquire(checker.provider, accountRef, waitDeadline.signal) : undefined;
+      permit = gate ? await gate.acquire(checker.api ?? checker.provider, accountRef, waitDeadline.signal) : undefined;
     } catch {
       if (signal?.aborted) return cancelled();
       return { kind: 'transient', reason: 'rate limited: no slot within the check budget', throttled: false };
@@ -120,7 +120,7 @@ export async function runCheck(checker: Checker, accountRef: string, options: Ru
     options.onAttempt?.({ attempt, outcome: last, durationMs: clock.now() - callStarted });
     if (signal?.aborted) return cancelled();
     if (last.kind !== 'transient') return last;
-    if (last.throttled) gate?.onThrottle(checker.provider, accountRef);
+    if (last.throttled) gate?.onThrottle(checker.api ?? checker.provider, accountRef);
     if (attempt === policy.maxAttempts) break;
 
     // Full jitter (AWS architecture blog "Exponential Backoff And Jitter"); a Retry-After hint is a floor.

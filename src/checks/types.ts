@@ -1,9 +1,23 @@
 // The vocabulary of one cloud check: what a checker promises and the three outcomes it can have.
 import type { Provider } from '../domain/types.ts';
+import type { RateLimitedApi } from '../ratelimit/check-limiter.ts';
 
 /** The customer's resource can be used by our identity. */
 export interface AvailableOutcome {
   kind: 'available';
+  /**
+   * AWS only: the temporary credentials AssumeRole returned, kept for the permission check that
+   * follows. Never logged, never cached.
+   */
+  credentials?: TemporaryCredentials;
+  /** required permissions that a statement with a condition or a narrower resource may or may not grant */
+  unconfirmed?: readonly string[];
+}
+
+export interface TemporaryCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
 }
 
 /**
@@ -16,6 +30,8 @@ export interface UnavailableOutcome {
   code: UnavailableCode;
   /** the sentence shown to the customer, e.g. "The IAM role arn:… cannot be assumed: access denied." */
   error: string;
+  /** with code missing_permissions: the required permissions the account does not grant, sorted */
+  missing?: readonly string[];
 }
 
 /** We could not learn the answer this time (throttled, timeout, 5xx, network, unknown). Retry later. */
@@ -31,7 +47,7 @@ export interface TransientOutcome {
 
 export type CheckOutcome = AvailableOutcome | UnavailableOutcome | TransientOutcome;
 
-export const UNAVAILABLE_CODES = ['access_denied', 'not_found', 'invalid_identifier'] as const;
+export const UNAVAILABLE_CODES = ['access_denied', 'not_found', 'invalid_identifier', 'missing_permissions'] as const;
 export type UnavailableCode = (typeof UNAVAILABLE_CODES)[number];
 
 /**
@@ -44,7 +60,37 @@ export type UnavailableCode = (typeof UNAVAILABLE_CODES)[number];
  */
 export interface Checker {
   readonly provider: Provider;
+  /** the rate-limiter bucket its calls take from; default the provider's */
+  readonly api?: RateLimitedApi;
   check(accountRef: string, signal: AbortSignal): Promise<CheckOutcome>;
+  /**
+   * The permission check that follows a successful `check`: which of `required` the account does
+   * not grant. Every cloud call goes through `call` (rate limited, retried while transient); a
+   * call without a definitive success ends the check with that outcome (see PermissionCalls).
+   */
+  permissions?(accountRef: string, reachable: AvailableOutcome, required: readonly string[], call: PermissionCall): Promise<PermissionVerdict>;
+}
+
+/** What the permission check found, before classify.ts turns it into an outcome. */
+export interface PermissionVerdict {
+  missing: readonly string[];
+  unconfirmed: readonly string[];
+}
+
+/**
+ * One cloud call of a permission check, made through the rate limiter (bucket `api`) and retried
+ * while transient. `action` is the permission the call itself needs: a denied call is reported as
+ * that permission missing. Resolves with the call's result; rejects with PermissionCallEnded
+ * when the call ended without one (transient after the retries, or denied).
+ */
+export type PermissionCall = <T>(api: RateLimitedApi, action: string, send: (signal: AbortSignal) => Promise<T>) => Promise<T>;
+
+/** A permission check's call had a definitive or transient outcome instead of a result. */
+export class PermissionCallEnded extends Error {
+  constructor(readonly outcome: CheckOutcome) {
+    super(`permission check ended: ${outcome.kind}`);
+    this.name = 'PermissionCallEnded';
+  }
 }
 
 /** Thrown by a checker before any call when the account reference can never be valid. */

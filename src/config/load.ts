@@ -3,6 +3,7 @@
 import { resolveTopics } from '../contract/topics.ts';
 import { ConfigError, type ConfigProblem } from './errors.ts';
 import { validateEnvironment } from './schema.ts';
+import type { Provider } from '../domain/types.ts';
 import type { Config, GcpEndpoint, LogLevel } from './types.ts';
 import { CONFIG_VARIABLES, type VariableSpec } from './variables.ts';
 
@@ -30,6 +31,10 @@ function parseGcpEndpoint(value: string): GcpEndpoint {
   return { host: value.slice(0, at).replace(/^\[|\]$/g, ''), port: Number(value.slice(at + 1)), protocol: 'https' };
 }
 
+const REQUIRED_PERMISSIONS: Record<Provider, string> = { aws: 'AWS_REQUIRED_PERMISSIONS', azure: 'AZURE_REQUIRED_PERMISSIONS', gcp: 'GCP_REQUIRED_PERMISSIONS' };
+const list = (value: string): string[] => [...new Set(value.split(','))];
+const permissionChecked = (value: string): Provider[] => (value === 'off' ? [] : [...new Set(value.split(',') as Provider[])]);
+
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     for (const child of Object.values(value)) deepFreeze(child);
@@ -49,6 +54,11 @@ function crossChecks(env: Record<string, string | number>, problems: ConfigProbl
     }
   };
   allOrNone(['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']);
+  // projects.testIamPermissions takes at most 100 permissions in one call
+  const gcpPermissions = env.GCP_REQUIRED_PERMISSIONS;
+  if (typeof gcpPermissions === 'string' && list(gcpPermissions).length > 100) {
+    problems.push({ variable: 'GCP_REQUIRED_PERMISSIONS', message: `GCP_REQUIRED_PERMISSIONS must list at most 100 permissions, got ${list(gcpPermissions).length}` });
+  }
   allOrNone(['AZURE_TENANT_ID', 'AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET']);
   const topicVars = ['TOPIC_REQUESTS', 'TOPIC_PRIORITY', 'TOPIC_STATUS', 'TOPIC_DEAD_LETTER'];
   const seen = new Map<unknown, string>();
@@ -78,7 +88,12 @@ function build(env: Record<string, string | number>): Config {
       aws: { ratePerSec: num('AWS_RATE_PER_SEC'), burst: num('AWS_BURST') },
       azure: { ratePerSec: num('AZURE_RATE_PER_SEC'), burst: num('AZURE_BURST') },
       gcp: { ratePerSec: num('GCP_RATE_PER_SEC'), burst: num('GCP_BURST') },
+      iam: { ratePerSec: num('IAM_RATE_PER_SEC'), burst: num('IAM_BURST') },
       account: { ratePerSec: num('ACCOUNT_RATE_PER_SEC'), burst: num('ACCOUNT_BURST') },
+    },
+    permissions: {
+      required: Object.fromEntries(permissionChecked(str('PERMISSION_CHECK')).map((provider) => [provider, list(str(REQUIRED_PERMISSIONS[provider]))])),
+      missingStatus: str('PERMISSIONS_STATUS') as Config['permissions']['missingStatus'],
     },
     ingress: {
       orgRatePerSec: num('INGRESS_ORG_RATE_PER_SEC'),
@@ -91,6 +106,7 @@ function build(env: Record<string, string | number>): Config {
       accessKeyId: optional('AWS_ACCESS_KEY_ID'),
       secretAccessKey: optional('AWS_SECRET_ACCESS_KEY'),
       endpointUrlSts: optional('AWS_ENDPOINT_URL_STS'),
+      endpointUrlIam: optional('AWS_ENDPOINT_URL_IAM'),
       roleSessionName: str('AWS_ROLE_SESSION_NAME'),
     },
     azure: {

@@ -9,7 +9,7 @@ const cell = (text: string) => text.replace(/\|/g, '\\|');
  */
 export function configTable(): string {
   const rows = CONFIG_VARIABLES.map((v) => {
-    const def = v.default === undefined ? 'unset' : `\`${v.default}\``;
+    const def = v.shownDefault ?? (v.default === undefined ? 'unset' : `\`${v.default}\``);
     const meaning = v.secret ? `${v.meaning} (secret)` : v.meaning;
     return `| \`${v.name}\` | ${cell(def)} | ${cell(meaning)} |`;
   });

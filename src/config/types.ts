@@ -27,13 +27,20 @@ export interface Config {
   sources: { url: string | undefined; timeoutMs: number };
   checks: { timeoutMs: number; maxAttempts: number; concurrencyPerProvider: number };
   /** our own identity's quota per provider, plus one bucket per customer account */
-  rateLimits: Record<Provider, BucketSettings> & { account: BucketSettings };
+  rateLimits: Record<Provider | 'iam', BucketSettings> & { account: BucketSettings };
+  /** the permission check: required permissions per provider whose check is on */
+  permissions: {
+    required: Partial<Record<Provider, readonly string[]>>;
+    /** the status sent for missing permissions */
+    missingStatus: 'unavailable' | 'partially_available';
+  };
   ingress: { orgRatePerSec: number; orgBurst: number; bodyLimitBytes: number; publishTimeoutMs: number };
   aws: {
     region: string;
     accessKeyId: string | undefined;
     secretAccessKey: string | undefined;
     endpointUrlSts: string | undefined;
+    endpointUrlIam: string | undefined;
     roleSessionName: string;
   };
   azure: {

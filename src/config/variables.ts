@@ -2,6 +2,7 @@
 // The loader validates against it and the README table is generated from it, so the two cannot
 // drift. Order here is the order of the README table.
 import { DEFAULT_TOPICS } from '../contract/topics.ts';
+import { DEFAULT_AWS_PERMISSIONS, DEFAULT_AZURE_PERMISSIONS, DEFAULT_GCP_PERMISSIONS } from './required-permissions.ts';
 
 export interface VariableSpec {
   name: string;
@@ -14,6 +15,8 @@ export interface VariableSpec {
   expects: string;
   /** never echoed in an error, a log line or the table */
   secret?: boolean;
+  /** what the README table shows instead of a default too long for it */
+  shownDefault?: string;
 }
 
 const port = (name: string, def: number, meaning: string): VariableSpec => ({
@@ -40,6 +43,12 @@ const topic = (name: string, def: string, meaning: string): VariableSpec => ({
 });
 const file = (name: string, meaning: string): VariableSpec => ({
   name, meaning, schema: { type: 'string', format: 'readable-file' }, expects: 'the path of a readable file',
+});
+
+const permissionList = (name: string, defaults: readonly string[], meaning: string, charset: string): VariableSpec => ({
+  name, default: defaults.join(','), meaning, shownDefault: 'the list in "Permission check"',
+  schema: { type: 'string', pattern: `^${charset}+(,${charset}+)*$`, maxLength: 65_536 },
+  expects: 'a comma-separated list of permission names, without spaces',
 });
 
 export const CONFIG_VARIABLES: readonly VariableSpec[] = [
@@ -72,6 +81,8 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
   burst('AZURE_BURST', 250, 'Azure bucket size'),
   rate('GCP_RATE_PER_SEC', 10, 'GCP Resource Manager reads per second'),
   burst('GCP_BURST', 10, 'GCP bucket size'),
+  rate('IAM_RATE_PER_SEC', 10, 'AWS IAM reads per second (the AWS permission check; IAM\'s quota is separate from STS\'s and smaller)'),
+  burst('IAM_BURST', 20, 'AWS IAM bucket size'),
   rate('ACCOUNT_RATE_PER_SEC', 2, 'calls per second into one customer account (role, subscription, project)'),
   burst('ACCOUNT_BURST', 5, 'bucket size per customer account'),
   rate('INGRESS_ORG_RATE_PER_SEC', 50, 'accepted check requests per second per tenant (the identity\'s org id, else its account number)'),
@@ -82,6 +93,7 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
   text('AWS_ACCESS_KEY_ID', undefined, 'access key of our AWS identity (set together with AWS_SECRET_ACCESS_KEY)', { secret: true }),
   text('AWS_SECRET_ACCESS_KEY', undefined, 'secret key of our AWS identity', { secret: true }),
   url('AWS_ENDPOINT_URL_STS', 'STS endpoint; unset = AWS\'s regional endpoint'),
+  url('AWS_ENDPOINT_URL_IAM', 'IAM endpoint of the permission check; unset = AWS\'s'),
   text('AWS_ROLE_SESSION_NAME', 'sources-availability-check', 'session name of the AssumeRole check', {
     schema: { type: 'string', pattern: '^[\\w+=,.@-]{2,64}$' }, expects: '2 to 64 characters of letters, digits and +=,.@_-',
   }),
@@ -97,4 +109,15 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
     schema: { type: 'string', format: 'gcp-endpoint' }, expects: 'host:port or an http:// or https:// URL',
   },
   file('GCP_CREDENTIALS_FILE', 'service account key JSON of our GCP identity'),
+  {
+    name: 'PERMISSION_CHECK', default: 'aws,azure,gcp',
+    meaning: 'providers whose accounts get the permission check after a successful reachability check (comma-separated), or `off`',
+    schema: { type: 'string', pattern: '^(off|(aws|azure|gcp)(,(aws|azure|gcp))*)$' }, expects: '`off` or a comma-separated list of aws, azure, gcp',
+  },
+  text('PERMISSIONS_STATUS', 'unavailable', 'the status sent when required permissions are missing: `unavailable` or Sources\' `partially_available`', {
+    schema: { type: 'string', enum: ['unavailable', 'partially_available'] }, expects: 'unavailable or partially_available',
+  }),
+  permissionList('AWS_REQUIRED_PERMISSIONS', DEFAULT_AWS_PERMISSIONS, 'IAM actions the customer\'s role must allow (wildcards in the role\'s policies are understood)', '[A-Za-z0-9-]+:[A-Za-z0-9]'),
+  permissionList('AZURE_REQUIRED_PERMISSIONS', DEFAULT_AZURE_PERMISSIONS, 'ARM operations we must be allowed at the subscription scope', '[A-Za-z0-9./_-]'),
+  permissionList('GCP_REQUIRED_PERMISSIONS', DEFAULT_GCP_PERMISSIONS, 'IAM permissions we must hold on the customer\'s project (at most 100)', '[A-Za-z0-9._]'),
 ];

@@ -1,7 +1,7 @@
 // The status message to Sources (CONTRACT.md §3), byte for byte. Sources silently drops a message
 // that breaks the contract, so the encoder refuses to build one and the validator lists every
 // violation it finds (the contract tests and the worker's own checks use it).
-import type { ApplicationStatus, RequestIdentity } from '../domain/types.ts';
+import type { ApplicationStatus, AvailabilityStatus, RequestIdentity } from '../domain/types.ts';
 import { ContractError } from './errors.ts';
 import { ACCOUNT_NUMBER_HEADER, decodeIdentityHeader, IDENTITY_HEADER, identityFromRecordHeaders, identityRecordHeaders, ORG_ID_HEADER } from './identity.ts';
 import { asText, headerEntries, type IncomingRecord, type KafkaRecord } from './record.ts';
@@ -13,8 +13,11 @@ export const JSON_CONTENT_TYPE = 'application/json';
 
 /** Every resource_type Sources accepts; we only ever send `Application`. */
 export const RESOURCE_TYPES = ['Source', 'Endpoint', 'Application', 'Authentication'] as const;
-/** Every status Sources accepts; we only ever send `available` or `unavailable`. */
+/** Every status Sources accepts; we send `available`, `unavailable` and (missing permissions, when configured) `partially_available`. */
 export const STATUS_VALUES = ['available', 'unavailable', 'partially_available', 'in_progress', ''] as const;
+
+const OUR_STATUSES: readonly string[] = ['available', 'unavailable', 'partially_available'] satisfies AvailabilityStatus[];
+const isOurStatus = (status: unknown): status is AvailabilityStatus => typeof status === 'string' && OUR_STATUSES.includes(status);
 
 // Sources parses resource ids as int64.
 const DIGIT_ID = /^[0-9]{1,19}$/;
@@ -31,8 +34,8 @@ export function encodeStatusMessage(identity: RequestIdentity, status: Applicati
   if (!DIGIT_ID.test(status.applicationId)) {
     throw new ContractError('STATUS_MESSAGE_INVALID', `application id must be 1 to 19 digits, got ${JSON.stringify(status.applicationId)}`);
   }
-  if (status.status !== 'available' && status.status !== 'unavailable') {
-    throw new ContractError('STATUS_MESSAGE_INVALID', `status must be available or unavailable, got ${JSON.stringify(status.status)}`);
+  if (!isOurStatus(status.status)) {
+    throw new ContractError('STATUS_MESSAGE_INVALID', `status must be available, unavailable or partially_available, got ${JSON.stringify(status.status)}`);
   }
   if (typeof status.error !== 'string') {
     throw new ContractError('STATUS_MESSAGE_INVALID', 'error must be a string');
@@ -144,7 +147,7 @@ export function decodeStatusMessage(message: IncomingRecord): { identity: Reques
   const problems = validateStatusMessage(message);
   if (problems.length > 0) throw new ContractError('STATUS_MESSAGE_INVALID', `invalid status message: ${problems.join('; ')}`);
   const value = JSON.parse(asText(message.value)!) as { resource_type: string; resource_id: string; status: string; error?: string };
-  if (value.resource_type !== 'Application' || (value.status !== 'available' && value.status !== 'unavailable')) {
+  if (value.resource_type !== 'Application' || !isOurStatus(value.status)) {
     throw new ContractError('STATUS_MESSAGE_INVALID', `not an application verdict: ${value.resource_type} ${JSON.stringify(value.status)}`);
   }
   return {

@@ -11,8 +11,11 @@ export const AUTHTYPE_BY_PROVIDER = {
   gcp: 'provisioning_project_id',
 } as const satisfies Record<Provider, string>;
 
-/** A definitive answer we may send to Sources. Transient failures never become one of these. */
-export type AvailabilityStatus = 'available' | 'unavailable';
+/**
+ * A definitive answer we may send to Sources. Transient failures never become one of these.
+ * `partially_available` is sent only for missing permissions, when configured so.
+ */
+export type AvailabilityStatus = 'available' | 'unavailable' | 'partially_available';
 
 /** What Sources needs to route a status message: the identity headers of the original request. */
 export interface RequestIdentity {

@@ -9,6 +9,8 @@ import type { Provider } from '../domain/types.ts';
 
 export const CHECK_REQUESTS_METRIC = 'provisioning_source_availability_check_request_total';
 export const CHECK_DURATION_METRIC = 'provisioning_source_availability_check_request_duration_ms';
+export const ACCOUNT_CHECKS_METRIC = 'sources_availability_check_account_checks_total';
+export const MISSING_PERMISSIONS_METRIC = 'sources_availability_check_missing_permissions_total';
 
 /** Values of the `error` label for a transient outcome. */
 export const TRANSIENT_ERROR_LABELS = ['throttled', 'timeout', 'network', 'our_credentials', 'cancelled', 'error'] as const;
@@ -16,7 +18,7 @@ export const TRANSIENT_ERROR_LABELS = ['throttled', 'timeout', 'network', 'our_c
 export interface CheckLabels {
   /** available | unavailable | transient */
   status: CheckOutcome['kind'];
-  /** '' when available; access_denied | not_found | invalid_identifier when unavailable; a TRANSIENT_ERROR_LABELS value when transient */
+  /** '' when available; access_denied | not_found | invalid_identifier | missing_permissions when unavailable; a TRANSIENT_ERROR_LABELS value when transient */
   error: string;
 }
 
@@ -40,6 +42,8 @@ export function checkLabels(outcome: CheckOutcome): CheckLabels {
 export interface CheckMetrics {
   /** feed it createApplicationChecks' onAttempt */
   observeAttempt(report: AttemptReport & { provider: Provider }): void;
+  /** feed it createApplicationChecks' onOutcome */
+  observeOutcome(report: { provider: Provider; outcome: CheckOutcome }): void;
 }
 
 export function createCheckMetrics(registry: Registry): CheckMetrics {
@@ -56,7 +60,25 @@ export function createCheckMetrics(registry: Registry): CheckMetrics {
     buckets: [10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000],
     registers: [registry],
   });
+  const accountChecks = new Counter({
+    name: ACCOUNT_CHECKS_METRIC,
+    help: 'Checked accounts by final outcome (reachability, then the permission check), by provider type, status and error code',
+    labelNames: ['type', 'status', 'error'],
+    registers: [registry],
+  });
+  // label values come from the configured required lists and the check's own IAM reads: bounded
+  const missingPermissions = new Counter({
+    name: MISSING_PERMISSIONS_METRIC,
+    help: 'Required permissions found missing, one per checked account and permission, by provider type and permission',
+    labelNames: ['type', 'permission'],
+    registers: [registry],
+  });
   return {
+    observeOutcome({ provider, outcome }) {
+      const { status, error } = checkLabels(outcome);
+      accountChecks.inc({ type: provider, status, error });
+      if (outcome.kind === 'unavailable') for (const permission of outcome.missing ?? []) missingPermissions.inc({ type: provider, permission });
+    },
     observeAttempt(report) {
       const { status, error } = checkLabels(report.outcome);
       requests.inc({ type: report.provider, status, error });

@@ -2,12 +2,10 @@
 // the hot path pays nothing for them beyond the task observer's integer increments: per-node
 // record counts, consumer lag, cache hits, rate limiter state, work in flight, dead letters.
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { Provider } from '../domain/types.ts';
-import type { ProviderLimiterStats } from '../ratelimit/index.ts';
+import { RATE_LIMITED_APIS, type ProviderLimiterStats, type RateLimitedApi } from '../ratelimit/index.ts';
 import type { TopologyObserver } from '../runtime/task/index.ts';
 
 const PREFIX = 'sources_availability_check_';
-const PROVIDERS: readonly Provider[] = ['aws', 'azure', 'gcp'];
 
 export interface PartitionLag {
   topic: string;
@@ -32,7 +30,7 @@ export interface WorkerMetricsSource {
   inFlight(): number;
   /** records written to a dead-letter topic since start */
   deadLetters(): number;
-  limiter?: { stats(provider: Provider): ProviderLimiterStats };
+  limiter?: { stats(api: RateLimitedApi): ProviderLimiterStats };
   cache?: CacheNodes;
 }
 
@@ -133,9 +131,9 @@ export function registerWorkerMetrics(registry: Registry, source: WorkerMetricsS
     const perProvider = (name: string, help: string, read: (stats: ProviderLimiterStats) => number, kind: 'counter' | 'gauge') => {
       const config = { name: PREFIX + name, help, labelNames: ['type'] as const, registers };
       if (kind === 'counter') {
-        new Counter({ ...config, collect() { this.reset(); for (const type of PROVIDERS) this.inc({ type }, read(limiter.stats(type))); } });
+        new Counter({ ...config, collect() { this.reset(); for (const type of RATE_LIMITED_APIS) this.inc({ type }, read(limiter.stats(type))); } });
       } else {
-        new Gauge({ ...config, collect() { for (const type of PROVIDERS) this.set({ type }, read(limiter.stats(type))); } });
+        new Gauge({ ...config, collect() { for (const type of RATE_LIMITED_APIS) this.set({ type }, read(limiter.stats(type))); } });
       }
     };
     perProvider('ratelimit_waits_total', 'Cloud checks that had to wait for the rate limiter (a token or a concurrency slot)', (s) => s.waits, 'counter');

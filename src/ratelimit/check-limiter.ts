@@ -12,6 +12,13 @@ import { KeyedBuckets } from './keyed-buckets.ts';
 import { Semaphore } from './semaphore.ts';
 import { TokenBucket, type AdaptiveOptions } from './token-bucket.ts';
 
+/**
+ * A bucket of the limiter: one per provider, plus AWS IAM, whose quota is separate from STS's and
+ * smaller (the permission check reads the customer's role policies through it).
+ */
+export type RateLimitedApi = Provider | 'iam';
+export const RATE_LIMITED_APIS: readonly RateLimitedApi[] = ['aws', 'azure', 'gcp', 'iam'];
+
 export interface RateLimit {
   ratePerSec: number;
   burst: number;
@@ -31,15 +38,16 @@ export interface ProviderLimits {
  * reads ~10/s. The per-account buckets are deliberately small: one account is checked a few
  * times an hour, so a burst of checks on it is a bug or a flood, not a workload.
  */
-export const DEFAULT_PROVIDER_LIMITS: Readonly<Record<Provider, ProviderLimits>> = Object.freeze({
+export const DEFAULT_PROVIDER_LIMITS: Readonly<Record<RateLimitedApi, ProviderLimits>> = Object.freeze({
   aws: { quota: { ratePerSec: 20, burst: 100 }, perAccount: { ratePerSec: 5, burst: 10 }, maxConcurrency: 16 },
+  iam: { quota: { ratePerSec: 10, burst: 20 }, perAccount: { ratePerSec: 5, burst: 10 }, maxConcurrency: 16 },
   azure: { quota: { ratePerSec: 25, burst: 250 }, perAccount: { ratePerSec: 5, burst: 10 }, maxConcurrency: 16 },
   gcp: { quota: { ratePerSec: 10, burst: 10 }, perAccount: { ratePerSec: 5, burst: 10 }, maxConcurrency: 16 },
 });
 
 export interface CheckLimiterOptions {
   /** per-provider overrides, merged over DEFAULT_PROVIDER_LIMITS */
-  limits?: Partial<Record<Provider, Partial<ProviderLimits>>>;
+  limits?: Partial<Record<RateLimitedApi, Partial<ProviderLimits>>>;
   /**
    * The fraction of the quota we aim at (rate and burst), default 0.98. Running exactly at the
    * quota turns scheduling jitter between our send and the server's receipt into throttle replies;
@@ -71,8 +79,8 @@ export interface Permit {
 
 /** The interface runCheck needs; CheckLimiter implements it. */
 export interface CheckGate {
-  acquire(provider: Provider, accountRef: string, signal?: AbortSignal): Promise<Permit>;
-  onThrottle(provider: Provider, accountRef: string): void;
+  acquire(api: RateLimitedApi, accountRef: string, signal?: AbortSignal): Promise<Permit>;
+  onThrottle(api: RateLimitedApi, accountRef: string): void;
 }
 
 interface ProviderState {
@@ -88,13 +96,13 @@ function scaled(limit: RateLimit, headroom: number): RateLimit {
 }
 
 export class CheckLimiter implements CheckGate {
-  private readonly providers: Record<Provider, ProviderState>;
+  private readonly providers: Record<RateLimitedApi, ProviderState>;
 
   constructor(options: CheckLimiterOptions = {}) {
     const headroom = options.headroom ?? 0.98;
     if (!(headroom > 0 && headroom <= 1)) throw new RangeError(`headroom must be in (0, 1], got ${headroom}`);
     const clock = options.clock ?? systemClock;
-    const make = (provider: Provider): ProviderState => {
+    const make = (provider: RateLimitedApi): ProviderState => {
       const limits = { ...DEFAULT_PROVIDER_LIMITS[provider], ...options.limits?.[provider] };
       const quota = scaled(limits.quota, headroom);
       return {
@@ -105,14 +113,14 @@ export class CheckLimiter implements CheckGate {
         throttleReplies: 0,
       };
     };
-    this.providers = { aws: make('aws'), azure: make('azure'), gcp: make('gcp') };
+    this.providers = { aws: make('aws'), azure: make('azure'), gcp: make('gcp'), iam: make('iam') };
   }
 
   /**
    * Wait until a check of `accountRef` may be sent (FIFO, cancellable by `signal`).
    * @example const permit = await limiter.acquire('aws', arn, signal); try { await call(); } finally { permit.release(); }
    */
-  async acquire(provider: Provider, accountRef: string, signal?: AbortSignal): Promise<Permit> {
+  async acquire(provider: RateLimitedApi, accountRef: string, signal?: AbortSignal): Promise<Permit> {
     const state = this.providers[provider];
     const account = state.accounts.get(accountRef);
     // Counted when the wait starts, so the metric shows queueing while it happens.
@@ -140,14 +148,14 @@ export class CheckLimiter implements CheckGate {
   }
 
   /** A check got a throttle reply: slow the provider bucket and the account's bucket. */
-  onThrottle(provider: Provider, accountRef: string): void {
+  onThrottle(provider: RateLimitedApi, accountRef: string): void {
     const state = this.providers[provider];
     state.throttleReplies++;
     state.quota.onThrottle();
     state.accounts.get(accountRef).onThrottle();
   }
 
-  stats(provider: Provider): ProviderLimiterStats {
+  stats(provider: RateLimitedApi): ProviderLimiterStats {
     const state = this.providers[provider];
     const quota = state.quota.stats;
     return {

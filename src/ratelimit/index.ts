@@ -4,6 +4,6 @@ export { TokenBucket, type TokenBucketOptions, type TokenBucketStats, type Adapt
 export { Semaphore } from './semaphore.ts';
 export { KeyedBuckets, type KeyedBucketsOptions } from './keyed-buckets.ts';
 export {
-  CheckLimiter, DEFAULT_PROVIDER_LIMITS,
-  type CheckGate, type CheckLimiterOptions, type Permit, type ProviderLimits, type ProviderLimiterStats, type RateLimit,
+  CheckLimiter, DEFAULT_PROVIDER_LIMITS, RATE_LIMITED_APIS,
+  type CheckGate, type CheckLimiterOptions, type Permit, type ProviderLimits, type ProviderLimiterStats, type RateLimit, type RateLimitedApi,
 } from './check-limiter.ts';

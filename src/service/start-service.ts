@@ -96,7 +96,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const checkMetrics = createCheckMetrics(registry);
   const ingressMetrics = createIngressMetrics(registry);
   const logCheck = logAttempt(logger);
-  const hooks: ServiceHooks = { onAttempt: (report) => { checkMetrics.observeAttempt(report); logCheck(report); } };
+  const hooks: ServiceHooks = { onAttempt: (report) => { checkMetrics.observeAttempt(report); logCheck(report); }, onOutcome: checkMetrics.observeOutcome };
   const live: Record<string, Probe> = {};
   const ready: Record<string, Probe> = {};
   let routes: Record<string, RouteHandler> = {};

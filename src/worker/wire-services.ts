@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createApplicationChecks, createCheckers, type ApplicationChecks, type ApplicationChecksOptions, type Checker, type CheckersOptions } from '../checks/index.ts';
 import type { Config } from '../config/index.ts';
 import type { ApplicationAuthentication, Provider } from '../domain/types.ts';
-import { CheckLimiter, type ProviderLimits } from '../ratelimit/index.ts';
+import { CheckLimiter, RATE_LIMITED_APIS, type ProviderLimits, type RateLimitedApi } from '../ratelimit/index.ts';
 import { SourcesClient } from '../sources/index.ts';
 import type { AvailabilityServices } from './services.ts';
 import { MAX_FAILED_SOURCES_REQUESTS, RequestBudgetSpentError, type RequestSpending } from './request-spending.ts';
@@ -21,6 +21,7 @@ export function checkersFromConfig(config: Config): CheckersOptions {
       credentials: { accessKeyId: aws.accessKeyId, secretAccessKey: aws.secretAccessKey },
       roleSessionName: aws.roleSessionName,
       ...(aws.endpointUrlSts ? { endpoint: aws.endpointUrlSts } : {}),
+      ...(aws.endpointUrlIam ? { iamEndpoint: aws.endpointUrlIam } : {}),
     };
   }
   if (azure.tenantId && azure.clientId && azure.clientSecret) {
@@ -45,9 +46,9 @@ export function checkersFromConfig(config: Config): CheckersOptions {
 }
 
 /** The limiter's per-provider limits from configuration. */
-export function limitsFromConfig(config: Config): Record<Provider, ProviderLimits> {
-  const limits = {} as Record<Provider, ProviderLimits>;
-  for (const provider of ['aws', 'azure', 'gcp'] as const) {
+export function limitsFromConfig(config: Config): Record<RateLimitedApi, ProviderLimits> {
+  const limits = {} as Record<RateLimitedApi, ProviderLimits>;
+  for (const provider of RATE_LIMITED_APIS) {
     limits[provider] = { quota: config.rateLimits[provider], perAccount: config.rateLimits.account, maxConcurrency: config.checks.concurrencyPerProvider };
   }
   return limits;
@@ -62,6 +63,8 @@ export interface WiredServices {
 export interface ServiceHooks {
   /** told about every cloud call (metrics); see createApplicationChecks */
   onAttempt?: ApplicationChecksOptions['onAttempt'];
+  /** told the final outcome of every checked account (metrics) */
+  onOutcome?: ApplicationChecksOptions['onOutcome'];
 }
 
 /**
@@ -89,7 +92,10 @@ export function createAvailabilityServices(config: Config, checkers: CheckersOpt
       checkers: countedCheckers(cloudCheckers, spending, maxCalls),
       gate: limiter,
       policy: { attemptTimeoutMs: config.checks.timeoutMs, maxAttempts: left },
+      requiredPermissions: config.permissions.required,
+      missingPermissionsStatus: config.permissions.missingStatus,
       ...(hooks.onAttempt ? { onAttempt: hooks.onAttempt } : {}),
+      ...(hooks.onOutcome ? { onOutcome: hooks.onOutcome } : {}),
     })(group, signal)));
     const merged: ApplicationChecks = { statuses: results.flatMap((r) => r.statuses), transient: results.flatMap((r) => r.transient) };
     for (const app of spent) merged.transient.push({ applicationId: app.applicationId, provider: app.provider, reason: 'no cloud call left in this request', throttled: false });
@@ -130,13 +136,19 @@ export function createAvailabilityServices(config: Config, checkers: CheckersOpt
   };
 }
 
-/** The checkers, each call counted in the request's ledger; a call past `limit` is not made. */
+/**
+ * The checkers, each reachability call counted in the request's ledger; a call past `limit` is not
+ * made. The permission check's reads are not counted there: each read has its own bound (runCheck's
+ * attempts), and they only happen after a reachability call that was counted.
+ */
 function countedCheckers(checkers: Partial<Record<Provider, Checker>>, spending: RequestSpending, limit: number): Partial<Record<Provider, Checker>> {
   const counted: Partial<Record<Provider, Checker>> = {};
   for (const [provider, checker] of Object.entries(checkers) as [Provider, Checker | undefined][]) {
     if (checker === undefined) continue;
     counted[provider] = {
       provider,
+      ...(checker.api ? { api: checker.api } : {}),
+      ...(checker.permissions ? { permissions: checker.permissions.bind(checker) } : {}),
       check: (accountRef, signal) => (spending.takeCloudCall(provider, accountRef, limit)
         ? checker.check(accountRef, signal)
         : Promise.resolve({ kind: 'transient', reason: 'no cloud call left in this request', throttled: false })),

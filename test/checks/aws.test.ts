@@ -21,7 +21,9 @@ test.before.each((ctx) => { ctx.sts.behaviour.clearModes(); ctx.sts.behaviour.re
 const check = (aws: Checker, arn = ARN, ms = 2000) => aws.check(arn, AbortSignal.timeout(ms));
 
 test('ok: AssumeRole succeeds → available', async ({ sts, aws }) => {
-  assert.equal(await check(aws), { kind: 'available' });
+  const outcome = await check(aws);
+  assert.is(outcome.kind, 'available');
+  assert.match(outcome.kind === 'available' ? outcome.credentials?.accessKeyId ?? '' : '', /^ASIA/, 'the session credentials, for the permission check');
   assert.is(sts.calls.byVerdict.ok, 1);
 });
 

@@ -11,7 +11,8 @@ import { startAzureEmulator, type AzureEmulator } from './azure.ts';
 import { startGcpEmulator, type GcpEmulator } from './gcp.ts';
 import type { BucketConfig } from './server-bucket.ts';
 import { startSourcesEmulator, type SourcesEmulator } from './sources.ts';
-import { startStsEmulator, type StsEmulator } from './sts.ts';
+import { startStsEmulator, type RolePolicies, type StsEmulator } from './sts.ts';
+import { DEFAULT_AWS_PERMISSIONS } from '../../src/config/required-permissions.ts';
 
 export interface EmulatorsOptions {
   /** latency of every cloud call in ms; default 0 */
@@ -32,6 +33,8 @@ export interface DemoSource {
   accountRef: string;
   /** what a correct check reports for it */
   expected: 'available' | 'unavailable';
+  /** the one required permission its account lacks (the permission-drift demo) */
+  lacks?: string;
 }
 
 export interface Emulators {
@@ -66,7 +69,22 @@ export const DEMO_SOURCES: readonly (DemoSource & { mode: 'ok' | 'denied' | 'not
   { sourceId: '1004', applicationId: '2004', provider: 'azure', accountRef: '0d1e2f3a-4b5c-4d6e-8f90-a1b2c3d4e5f6', expected: 'unavailable', mode: 'not-found' },
   { sourceId: '1005', applicationId: '2005', provider: 'gcp', accountRef: 'demo-project-available', expected: 'available', mode: 'ok' },
   { sourceId: '1006', applicationId: '2006', provider: 'gcp', accountRef: 'demo-project-denied', expected: 'unavailable', mode: 'denied' },
+  { sourceId: '1007', applicationId: '2007', provider: 'aws', accountRef: 'arn:aws:iam::123456789012:role/demo-missing-permission', expected: 'unavailable', mode: 'ok', lacks: 'ec2:CreateTags' },
 ];
+
+/**
+ * The demo AWS roles' policies, as a customer following the provisioning documentation would set
+ * them up: EC2 through wildcards in a managed policy, the IAM reads inline; `lacks` is left out.
+ */
+function demoRolePolicies(lacks: string | undefined): RolePolicies {
+  const ec2 = lacks
+    ? DEFAULT_AWS_PERMISSIONS.filter((a) => a.startsWith('ec2:') && a !== lacks)
+    : ['ec2:Describe*', 'ec2:CreateKeyPair', 'ec2:DeleteKeyPair', 'ec2:ImportKeyPair', 'ec2:CreateLaunchTemplate', 'ec2:CreateTags', 'ec2:RunInstances'];
+  return {
+    attached: [{ arn: 'arn:aws:iam::123456789012:policy/provisioning', document: { Version: '2012-10-17', Statement: [{ Sid: 'Launch', Effect: 'Allow', Action: ec2, Resource: '*' }] } }],
+    inline: { 'read-own-policies': { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['iam:GetPolicy', 'iam:GetPolicyVersion', 'iam:GetRolePolicy', 'iam:ListAttachedRolePolicies', 'iam:ListRolePolicies'], Resource: '*' }] } },
+  };
+}
 
 export function demoIdentity(): RequestIdentity {
   const identity = { identity: { account_number: ACCOUNT_NUMBER, org_id: ORG_ID, internal: { org_id: '' }, type: 'System' }, entitlements: null };
@@ -89,6 +107,7 @@ export async function startEmulators(options: EmulatorsOptions = {}): Promise<Em
       authentications: [{ authtype: AUTHTYPE_BY_PROVIDER[source.provider], username: source.accountRef, resource_id: source.applicationId }],
     });
     byProvider[source.provider].setMode(source.accountRef, mode);
+    if (source.provider === 'aws') sts.setRolePolicies(source.accountRef, demoRolePolicies(source.lacks));
     return source;
   });
   return {
@@ -96,7 +115,7 @@ export async function startEmulators(options: EmulatorsOptions = {}): Promise<Em
     sourcesUrl: sources.url,
     identity: demoIdentity(),
     checkers: {
-      aws: { region: 'us-east-1', endpoint: sts.url, credentials: { accessKeyId: sts.accessKeyId, secretAccessKey: 'emulator-secret' } },
+      aws: { region: 'us-east-1', endpoint: sts.url, iamEndpoint: sts.url, credentials: { accessKeyId: sts.accessKeyId, secretAccessKey: 'emulator-secret' } },
       azure: { tenantId: azure.tenantId, clientId: azure.clientId, clientSecret: azure.clientSecret, authorityHost: azure.url, armEndpoint: azure.url, ca: azure.ca },
       gcp: { credentials: gcp.serviceAccount, apiEndpoint: gcp.host, port: gcp.port, protocol: 'http' },
     },
@@ -113,7 +132,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     buckets: process.argv.includes('--no-buckets') ? false : undefined,
   });
   console.log(`sources ${emulators.sources.url}\naws sts ${emulators.sts.url}\nazure   ${emulators.azure.url}\ngcp     ${emulators.gcp.url}`);
-  for (const d of emulators.demo) console.log(`demo source ${d.sourceId}: ${d.provider} ${d.accountRef} → ${d.expected}`);
+  for (const d of emulators.demo) console.log(`demo source ${d.sourceId}: ${d.provider} ${d.accountRef} → ${d.expected}${d.lacks ? ` (lacks ${d.lacks})` : ''}`);
   const stop = () => { void emulators.stop().then(() => process.exit(0)); };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

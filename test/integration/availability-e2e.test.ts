@@ -3,6 +3,7 @@
 // byte-exact per CONTRACT.md §3, for every provider and outcome. The cloud SDKs talk to emulators.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { missingPermissionsSentence } from '../../src/checks/index.ts';
 import { headerMap, validateStatusMessage } from '../../src/contract/index.ts';
 import { connectConsumer, consumeExactly, disconnect, testBrokers, uniqueName } from '../support/kafka.ts';
 import { kafkaServiceEnv, startServiceUnderTest, type ServiceUnderTest } from '../support/service.ts';
@@ -35,6 +36,8 @@ test('every provider and outcome: one status message per application, valid per 
       assert.is(value.status, demo.expected, `${demo.provider} ${demo.accountRef}`);
       if (demo.expected === 'available') {
         assert.is(message.value!.toString(), `{"resource_type":"Application","resource_id":"${demo.applicationId}","status":"available","error":""}`);
+      } else if (demo.lacks) {
+        assert.is(value.error, missingPermissionsSentence(demo.provider, [demo.lacks]), 'the permission drift, in the wording customers know');
       } else {
         assert.match(value.error, /^The .+\.$/, 'a sentence for the customer');
       }

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Registry } from 'prom-client';
-import { checkLabels, CHECK_DURATION_METRIC, CHECK_REQUESTS_METRIC, createCheckMetrics, TRANSIENT_ERROR_LABELS } from '../../src/metrics/index.ts';
+import { ACCOUNT_CHECKS_METRIC, checkLabels, CHECK_DURATION_METRIC, CHECK_REQUESTS_METRIC, createCheckMetrics, MISSING_PERMISSIONS_METRIC, TRANSIENT_ERROR_LABELS } from '../../src/metrics/index.ts';
 import type { CheckOutcome } from '../../src/checks/types.ts';
 
 const transient = (reason: string, throttled = false): CheckOutcome => ({ kind: 'transient', reason, throttled });
@@ -39,6 +39,20 @@ test('every attempt counts once under the first implementation\'s names, with it
   assert.ok(text.includes(`${CHECK_DURATION_METRIC}_sum{type="aws",error=""} 120`));
   assert.ok(text.includes(`${CHECK_DURATION_METRIC}_bucket{le="10",type="gcp",error="access_denied"} 1`));
   assert.ok(text.includes(`${CHECK_DURATION_METRIC}_bucket{le="25",type="aws",error="throttled"} 0`));
+});
+
+test('each checked account counts once by final outcome; missing permissions count by permission', async () => {
+  const registry = new Registry();
+  const metrics = createCheckMetrics(registry);
+  const missing: CheckOutcome = { kind: 'unavailable', code: 'missing_permissions', error: 'Missing AWS permissions ec2:CreateTags, ec2:RunInstances', missing: ['ec2:CreateTags', 'ec2:RunInstances'] };
+  metrics.observeOutcome({ provider: 'aws', outcome: missing });
+  metrics.observeOutcome({ provider: 'aws', outcome: { ...missing, missing: ['ec2:RunInstances'] } });
+  metrics.observeOutcome({ provider: 'gcp', outcome: { kind: 'available' } });
+  const text = await registry.metrics();
+  assert.ok(text.includes(`${ACCOUNT_CHECKS_METRIC}{type="aws",status="unavailable",error="missing_permissions"} 2`), text);
+  assert.ok(text.includes(`${ACCOUNT_CHECKS_METRIC}{type="gcp",status="available",error=""} 1`));
+  assert.ok(text.includes(`${MISSING_PERMISSIONS_METRIC}{type="aws",permission="ec2:RunInstances"} 2`));
+  assert.ok(text.includes(`${MISSING_PERMISSIONS_METRIC}{type="aws",permission="ec2:CreateTags"} 1`));
 });
 
 test.run();

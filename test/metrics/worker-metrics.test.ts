@@ -2,8 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Registry } from 'prom-client';
 import { registerWorkerMetrics, WORKER_METRIC_NAMES, type PartitionLag } from '../../src/metrics/index.ts';
-import type { Provider } from '../../src/domain/types.ts';
-import type { ProviderLimiterStats } from '../../src/ratelimit/index.ts';
+import type { ProviderLimiterStats, RateLimitedApi } from '../../src/ratelimit/index.ts';
 import { TopologyObserver } from '../../src/runtime/task/index.ts';
 
 function visit(observer: TopologyObserver, node: string, times: number, out = times, errors = 0) {
@@ -15,10 +14,11 @@ function visit(observer: TopologyObserver, node: string, times: number, out = ti
 function setup() {
   const observer = new TopologyObserver();
   const state = { lag: [{ topic: 'req', partition: 0, lag: 5 }, { topic: 'req', partition: 1, lag: 2 }] as PartitionLag[], inFlight: 3, deadLetters: 1 };
-  const stats: Record<Provider, ProviderLimiterStats> = {
+  const stats: Record<RateLimitedApi, ProviderLimiterStats> = {
     aws: { waits: 4, throttleReplies: 2, currentRate: 9.5, inFlight: 1, queued: 6, accountBuckets: 1 },
     azure: { waits: 0, throttleReplies: 0, currentRate: 23.75, inFlight: 0, queued: 0, accountBuckets: 0 },
     gcp: { waits: 0, throttleReplies: 0, currentRate: 9.5, inFlight: 0, queued: 0, accountBuckets: 0 },
+    iam: { waits: 1, throttleReplies: 0, currentRate: 9.8, inFlight: 0, queued: 0, accountBuckets: 1 },
   };
   const registry = new Registry();
   registerWorkerMetrics(registry, {

@@ -16,6 +16,9 @@
 //               varint · 63 = inline UTF-8 (varint length + bytes)
 //     id        as the header says
 //     error     varint index (62) or inline text (63), when the header says so
+// Status form (4), when some application is partially_available (missing permissions, when so
+// configured): the general form, with one more byte before each application's header: its status
+// (0 available, 1 unavailable, 2 partially_available); the header's bit 0 is then 0.
 // Owned form (3): the tenant the result belongs to, then the result in one of the forms above.
 //   byte 0      3 << 5 | prefix << 3 | zeros
 //               prefix: 0 = none, 1..3 = tenantPrefixes[0..2] (e.g. "org:", "account:")
@@ -38,6 +41,8 @@ import { ByteReader, varintLength, writeVarint } from './varint.ts';
 const GENERAL_FORM = 1;
 const SHORT_FORM = 2;
 const OWNED_FORM = 3;
+const STATUS_FORM = 4;
+const STATUS_CODES: readonly AvailabilityStatus[] = ['available', 'unavailable', 'partially_available'];
 const MAX_TENANT_PREFIXES = 3;
 const MAX_TENANT_ZEROS = 6;
 const TENANT_TEXT = 7;
@@ -161,17 +166,19 @@ export function createAvailabilityCodec(options: AvailabilityCodecOptions = {}):
   function encodeStatuses(statuses: ApplicationStatus[]): Uint8Array {
     if (!Array.isArray(statuses)) throw new StoreError('STORE_CODEC_ENCODE', 'availability codec: value must be { statuses: ApplicationStatus[] }');
     // First pass: validate and size; strings are encoded once and kept for the second pass.
-    const parts: { header: number; id: number; idText?: Uint8Array; errorRef?: number; errorText?: Uint8Array }[] = [];
+    const parts: { header: number; id: number; status: number; idText?: Uint8Array; errorRef?: number; errorText?: Uint8Array }[] = [];
     let size = statuses.length < COUNT_ESCAPE ? 1 : 1 + varintLength(statuses.length);
+    const statusForm = statuses.some((entry) => entry?.status === 'partially_available');
+    if (statusForm) size += statuses.length;
     statuses.forEach((entry: ApplicationStatus, i) => {
       const { applicationId, status, error } = entry ?? ({} as ApplicationStatus);
       if (typeof applicationId !== 'string') throw new StoreError('STORE_CODEC_ENCODE', `availability codec: statuses[${i}].applicationId must be a string`);
-      if (status !== 'available' && status !== 'unavailable') {
-        throw new StoreError('STORE_CODEC_ENCODE', `availability codec: statuses[${i}].status must be "available" or "unavailable", got ${JSON.stringify(status)}`);
+      if (!STATUS_CODES.includes(status)) {
+        throw new StoreError('STORE_CODEC_ENCODE', `availability codec: statuses[${i}].status must be one of ${STATUS_CODES.join(', ')}, got ${JSON.stringify(status)}`);
       }
       if (typeof error !== 'string') throw new StoreError('STORE_CODEC_ENCODE', `availability codec: statuses[${i}].error must be a string`);
-      let header = status === 'unavailable' ? 1 : 0;
-      const part: (typeof parts)[number] = { header: 0, id: decimalId(applicationId) };
+      let header = !statusForm && status === 'unavailable' ? 1 : 0;
+      const part: (typeof parts)[number] = { header: 0, id: decimalId(applicationId), status: STATUS_CODES.indexOf(status) };
       size += 1;
       if (part.id >= 0) {
         size += varintLength(part.id);
@@ -199,7 +206,7 @@ export function createAvailabilityCodec(options: AvailabilityCodecOptions = {}):
     });
 
     const only = parts.length === 1 ? parts[0]! : undefined;
-    if (only && only.idText === undefined && only.errorRef === undefined && only.errorText === undefined && only.header >>> 2 <= SHORT_ERROR_LIMIT) {
+    if (only && !statusForm && only.idText === undefined && only.errorRef === undefined && only.errorText === undefined && only.header >>> 2 <= SHORT_ERROR_LIMIT) {
       const short = new Uint8Array(1 + varintLength(only.id));
       short[0] = (SHORT_FORM << 5) | ((only.header & 1) << 4) | (only.header >>> 2);
       writeVarint(short, 1, only.id);
@@ -208,13 +215,15 @@ export function createAvailabilityCodec(options: AvailabilityCodecOptions = {}):
 
     const bytes = new Uint8Array(size);
     let offset = 0;
+    const form = statusForm ? STATUS_FORM : GENERAL_FORM;
     if (statuses.length < COUNT_ESCAPE) {
-      bytes[offset++] = (GENERAL_FORM << 5) | statuses.length;
+      bytes[offset++] = (form << 5) | statuses.length;
     } else {
-      bytes[offset++] = (GENERAL_FORM << 5) | COUNT_ESCAPE;
+      bytes[offset++] = (form << 5) | COUNT_ESCAPE;
       offset = writeVarint(bytes, offset, statuses.length);
     }
     for (const part of parts) {
+      if (statusForm) bytes[offset++] = part.status;
       bytes[offset++] = part.header;
       if (part.idText === undefined) {
         offset = writeVarint(bytes, offset, part.id);
@@ -283,14 +292,16 @@ export function createAvailabilityCodec(options: AvailabilityCodecOptions = {}):
       }
       return [{ applicationId: String(id), status: first & 16 ? 'unavailable' : 'available', error: errorCode === 0 ? '' : knownSentence(errorCode - 1) }];
     }
-    if (form !== GENERAL_FORM) throw new StoreError('STORE_CODEC_DECODE', `availability codec: unknown format ${form}`);
+    if (form !== GENERAL_FORM && form !== STATUS_FORM) throw new StoreError('STORE_CODEC_DECODE', `availability codec: unknown format ${form}`);
     const count = (first & 31) === COUNT_ESCAPE ? reader.varint() : first & 31;
     // each application takes at least two bytes: a count beyond that is corruption, not a loop bound
     if (count * 2 > bytes.length - start) throw new StoreError('STORE_CODEC_DECODE', `availability codec: ${count} applications cannot fit in ${bytes.length} bytes`);
     const statuses: ApplicationStatus[] = [];
     for (let i = 0; i < count; i++) {
+      const statusCode = form === STATUS_FORM ? reader.byte() : -1;
       const header = reader.byte();
-      const status: AvailabilityStatus = header & 1 ? 'unavailable' : 'available';
+      const status = statusCode >= 0 ? STATUS_CODES[statusCode] : header & 1 ? 'unavailable' : 'available';
+      if (status === undefined) throw new StoreError('STORE_CODEC_DECODE', `availability codec: unknown status ${statusCode}`);
       const applicationId = header & 2 ? text(reader) : String(reader.varint());
       const errorCode = header >>> 2;
       let error: string;

@@ -20,7 +20,7 @@ const resultArb: fc.Arbitrary<SourceCheckResult> = fc.record({
   statuses: fc.array(
     fc.record({
       applicationId: fc.oneof(fc.nat().map(String), fc.constantFrom('0', '007', '9007199254740991', '9007199254740993', '', 'app-1', 'ü'), fc.string()),
-      status: fc.constantFrom('available' as const, 'unavailable' as const),
+      status: fc.constantFrom('available' as const, 'unavailable' as const, 'partially_available' as const),
       error: fc.oneof(fc.constant(''), fc.constantFrom(...SENTENCES), fc.string()),
     }, { noNullPrototype: true }),
     { maxLength: 40 },
@@ -68,6 +68,18 @@ test('a typical one-application result costs a handful of bytes', () => {
   assert.is(size(two), 1 + 2 * 2);
 });
 
+test('missing permissions: the sentence fits inline, and partially_available takes one byte more per application', () => {
+  const sentence = `Missing AWS permissions ${Array.from({ length: 40 }, (_, i) => `ec2:Action${i}`).join(', ')}`;
+  for (const status of ['unavailable', 'partially_available'] as const) {
+    const result: SourceCheckResult = { tenant: '', statuses: [{ applicationId: '501234', status, error: sentence }, { applicationId: '501235', status: 'available', error: '' }] };
+    const bytes = availabilityCodec.encode(result);
+    assert.equal(availabilityCodec.decode(bytes), result);
+    assert.is(bytes.length, 1 + (1 + 3 + 2 + sentence.length) + (1 + 3) + (status === 'partially_available' ? 2 : 0), status);
+    const owned = { ...result, tenant: 'org:000001' };
+    assert.equal(availabilityCodec.decode(availabilityCodec.encode(owned)), owned);
+  }
+});
+
 test('more than 30 applications use the escaped count', () => {
   const result: SourceCheckResult = { tenant: 'org:1', statuses: Array.from({ length: 31 }, (_, i) => ({ applicationId: String(i), status: 'available', error: '' })) };
   const bytes = codec.encode(result);
@@ -96,7 +108,7 @@ test('the owning tenant costs its prefix index, leading zeros and a varint; unow
 test('values that are not a SourceCheckResult are refused with the offending field', () => {
   expectCode(() => codec.encode({ tenant: '' } as SourceCheckResult), 'STORE_CODEC_ENCODE', /statuses/);
   expectCode(() => codec.encode({ tenant: '', statuses: [{ applicationId: 1, status: 'available', error: '' }] } as never), 'STORE_CODEC_ENCODE', /statuses\[0\]\.applicationId/);
-  expectCode(() => codec.encode({ tenant: '', statuses: [{ applicationId: '1', status: 'partially_available', error: '' }] } as never), 'STORE_CODEC_ENCODE', /statuses\[0\]\.status/);
+  expectCode(() => codec.encode({ tenant: '', statuses: [{ applicationId: '1', status: 'in_progress', error: '' }] } as never), 'STORE_CODEC_ENCODE', /statuses\[0\]\.status/);
   expectCode(() => codec.encode({ tenant: '', statuses: [{ applicationId: '1', status: 'available', error: null }] } as never), 'STORE_CODEC_ENCODE', /statuses\[0\]\.error/);
 });
 
@@ -105,9 +117,10 @@ test('corrupt bytes fail with a decode error, never a wrong result', () => {
   expectCode(() => codec.decode(new Uint8Array()), 'STORE_CODEC_DECODE', /truncated/);
   expectCode(() => codec.decode(good.subarray(0, good.length - 1)), 'STORE_CODEC_DECODE', /truncated/);
   expectCode(() => codec.decode(new Uint8Array([...good, 0])), 'STORE_CODEC_DECODE', /trailing/);
-  expectCode(() => codec.decode(new Uint8Array([0x81, 0, 1])), 'STORE_CODEC_DECODE', /unknown format 4/);
+  expectCode(() => codec.decode(new Uint8Array([0xa1, 0, 1])), 'STORE_CODEC_DECODE', /unknown format 5/);
+  expectCode(() => codec.decode(new Uint8Array([0x81, 7, 0, 1])), 'STORE_CODEC_DECODE', /unknown status 7/);
   expectCode(() => codec.decode(new Uint8Array([0x68, 1])), 'STORE_CODEC_DECODE', /truncated/);
-  expectCode(() => codec.decode(new Uint8Array([0x68, 1, 0x81])), 'STORE_CODEC_DECODE', /unknown format 4/);
+  expectCode(() => codec.decode(new Uint8Array([0x68, 1, 0xa1])), 'STORE_CODEC_DECODE', /unknown format 5/);
   expectCode(() => codec.decode(new Uint8Array([0x40, 5, 0])), 'STORE_CODEC_DECODE', /trailing/);
   expectCode(() => codec.decode(new Uint8Array([0x40, 0x85])), 'STORE_CODEC_DECODE', /truncated/);
   expectCode(() => availabilityCodec.decode(new Uint8Array([0x42, 5])), 'STORE_CODEC_DECODE', /sentence #1/);
