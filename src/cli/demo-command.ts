@@ -40,7 +40,7 @@ export async function demoCommand(args: string[]): Promise<number> {
 
     const identity = emulators.identity.xRhIdentity;
     console.log(`ingress listening on ${url} (embedded runtime; emulated Sources at ${emulators.sourcesUrl})`);
-    for (const source of emulators.demo) console.log(`demo source ${source.sourceId}: ${source.provider} ${source.accountRef}, expected ${source.expected}`);
+    for (const source of emulators.demo) console.log(`demo source ${source.sourceId}: ${source.provider} ${source.accountRef}, expected ${source.expected}${source.lacks ? ` (the account lacks ${source.lacks})` : ''}`);
     console.log(`posting one check per demo source through ${url}${CHECK_PATH} ...`);
     for (const source of emulators.demo) {
       const response = await fetch(`${url}${CHECK_PATH}`, {
