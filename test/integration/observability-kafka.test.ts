@@ -143,7 +143,9 @@ onBroker('after an end-to-end check: lag per input partition (1 while in flight,
   assert.is(sample(text, `${PREFIX}node_errors_total{node="requests-source"}`), 0);
   assert.is(sample(text, `${PREFIX}cache_lookups_total{result="miss"}`), 2);
 
-  assert.is(sample(text, `${CHECK_REQUESTS_METRIC}{type="aws",status="available",error=""}`), 1);
+  // AssumeRole, then the permission check's IAM reads of the demo role (one attached, one inline policy): 1 + 1 + 2 + 1 + 1
+  assert.is(sample(text, `${CHECK_REQUESTS_METRIC}{type="aws",status="available",error=""}`), 6);
+  assert.is(sample(text, `sources_availability_check_account_checks_total{type="aws",status="available",error=""}`), 1);
   assert.is(sample(text, `${CHECK_REQUESTS_METRIC}{type="gcp",status="unavailable",error="access_denied"}`), 1);
   assert.is(sample(text, `${CHECK_REQUESTS_METRIC}{type="azure",status="available",error=""}`), undefined, 'no Azure call was made');
 });

@@ -22,7 +22,7 @@ const BASE_IMAGE = 'quay.io/example/sources-availability-check:latest';
 const KAFKA_TOPIC_API = 'kafka.strimzi.io/v1';
 const binName = Object.keys((JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin)[0]!;
 // The worker alone talks to Sources and the clouds; the ingress must not hold those settings.
-const WORKER_ONLY = /^(SOURCES_|CACHE_|CHECK_|ACCOUNT_|AWS_|AZURE_|GCP_)/;
+const WORKER_ONLY = /^(SOURCES_|CACHE_|CHECK_|ACCOUNT_|AWS_|AZURE_|GCP_|IAM_|PERMISSION)/;
 const SECRET_VARIABLES = CONFIG_VARIABLES.filter((v) => v.secret).map((v) => v.name);
 
 interface KafkaTopic extends K8sObject {
