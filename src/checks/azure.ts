@@ -1,9 +1,15 @@
 // Azure check: our service principal reads the customer's subscription (GET /subscriptions/{id}),
 // which works when the subscription is delegated to us (Azure Lighthouse) with a reader role.
+// The permission check then lists what our roles allow at the subscription scope
+// (Microsoft.Authorization/permissions, through the same authenticated pipeline) and evaluates
+// the required operations against it (permissions/azure-permissions.ts).
 import { ClientSecretCredential } from '@azure/identity';
 import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
+import { createPipelineRequest, RestError } from '@azure/core-rest-pipeline';
+import { evaluateAzurePermissions, type AzurePermission } from './permissions/azure-permissions.ts';
+import { toPermissionVerdict } from './permissions/verdict.ts';
 import { AVAILABLE, classifyError } from './classify.ts';
-import { InvalidAccountRefError, type CheckOutcome, type Checker } from './types.ts';
+import { InvalidAccountRefError, type CheckOutcome, type Checker, type PermissionVerdict } from './types.ts';
 
 export interface AzureCheckerOptions {
   tenantId: string;
@@ -62,6 +68,25 @@ export function createAzureChecker(options: AzureCheckerOptions): Checker {
   );
   const client = new SubscriptionClient(credential, { endpoint, retryOptions, ...tls });
 
+  /** One page of the permissions list; a non-200 reply throws a RestError with ARM's code, as the SDK does. */
+  async function permissionsPage(url: string, abortSignal: AbortSignal): Promise<{ value: AzurePermission[]; nextLink: string | undefined }> {
+    const response = await client.sendRequest(createPipelineRequest({ url, method: 'GET', abortSignal }));
+    let body: { value?: unknown; nextLink?: unknown; error?: { code?: unknown; message?: unknown } } = {};
+    try {
+      body = JSON.parse(response.bodyAsText ?? '{}') as typeof body;
+    } catch {
+      // a body that is not JSON: the status decides below
+    }
+    if (response.status !== 200) {
+      const code = typeof body.error?.code === 'string' ? body.error.code : undefined;
+      throw new RestError(typeof body.error?.message === 'string' ? body.error.message : `HTTP ${response.status}`, { statusCode: response.status, response, ...(code ? { code } : {}) });
+    }
+    const nextLink = typeof body.nextLink === 'string' && body.nextLink !== '' ? body.nextLink : undefined;
+    // ARM's nextLink is absolute; only follow it on the endpoint we talk to (tokens go nowhere else)
+    if (nextLink !== undefined && !nextLink.startsWith(`${endpoint}/`)) throw new Error(`permissions nextLink outside ${endpoint}`);
+    return { value: Array.isArray(body.value) ? (body.value as AzurePermission[]) : [], nextLink };
+  }
+
   return {
     provider: 'azure',
     async check(subscriptionId: string, signal: AbortSignal): Promise<CheckOutcome> {
@@ -72,6 +97,17 @@ export function createAzureChecker(options: AzureCheckerOptions): Checker {
       } catch (err) {
         return classifyError('azure', subscriptionId, err);
       }
+    },
+    async permissions(subscriptionId, _reachable, required, call): Promise<PermissionVerdict> {
+      const entries: AzurePermission[] = [];
+      let url: string | undefined = `${endpoint}/subscriptions/${encodeURIComponent(subscriptionId)}/providers/Microsoft.Authorization/permissions?api-version=2022-04-01`;
+      while (url !== undefined) {
+        const pageUrl: string = url;
+        const page = await call('azure', 'Microsoft.Authorization/permissions/read', (signal) => permissionsPage(pageUrl, signal));
+        entries.push(...page.value);
+        url = page.nextLink;
+      }
+      return toPermissionVerdict(evaluateAzurePermissions(entries, required));
     },
   };
 }

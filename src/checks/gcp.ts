@@ -1,5 +1,6 @@
 // GCP check: our service account reads the customer's project (projects.get in Resource Manager
-// v3), which works when the customer granted us resourcemanager.projects.get on it.
+// v3), which works when the customer granted us resourcemanager.projects.get on it. The
+// permission check then asks projects.testIamPermissions which required permissions we hold there.
 //
 // Transport: REST (`fallback: true`), so the endpoint, port and protocol are plain options and an
 // emulator speaks JSON over HTTP. Auth: an explicit JWT client from our service-account key. The
@@ -14,7 +15,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { ProjectsClient } from '@google-cloud/resource-manager';
 import { JWT } from 'google-auth-library';
 import { AVAILABLE, classifyError } from './classify.ts';
-import { InvalidAccountRefError, type CheckOutcome, type Checker } from './types.ts';
+import { InvalidAccountRefError, type CheckOutcome, type Checker, type PermissionVerdict } from './types.ts';
 
 export interface GcpCheckerOptions {
   /** the service-account key (the fields of its JSON key file that signing needs) */
@@ -92,7 +93,10 @@ export function createGcpChecker(options: GcpCheckerOptions): Checker {
     clientConfig: {
       interfaces: {
         'google.cloud.resourcemanager.v3.Projects': {
-          methods: { GetProject: { retry_codes_name: 'non_idempotent', retry_params_name: 'default' } },
+          methods: {
+            GetProject: { retry_codes_name: 'non_idempotent', retry_params_name: 'default' },
+            TestIamPermissions: { retry_codes_name: 'non_idempotent', retry_params_name: 'default' },
+          },
         },
       },
     },
@@ -108,6 +112,15 @@ export function createGcpChecker(options: GcpCheckerOptions): Checker {
       } catch (err) {
         return classifyError('gcp', projectId, err);
       }
+    },
+    // One call: Resource Manager answers with the subset of the asked permissions we hold on the
+    // project (at most 100 per call, which the configuration enforces). It needs no permission of
+    // its own; a denial would mean the project went out of reach, named as the read we need.
+    async permissions(projectId, _reachable, required, call): Promise<PermissionVerdict> {
+      const [reply] = await call('gcp', 'resourcemanager.projects.get', (signal) =>
+        checkSignal.run(signal, () => untilAborted(client.testIamPermissions({ resource: `projects/${projectId}`, permissions: [...required] }), signal)));
+      const granted = new Set(reply.permissions ?? []);
+      return { missing: required.filter((p) => !granted.has(p)), unconfirmed: [] };
     },
   };
 }

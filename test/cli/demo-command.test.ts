@@ -16,7 +16,7 @@ test('demo --once: every demo source, one byte-exact status message each, nothin
   delete env.KAFKA_BROKERS;
   const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'demo', '--once'], { cwd: root, env, timeout: 60_000 });
   assert.is(stderr, '');
-  assert.is(DEMO_SOURCES.length, 7);
+  assert.is(DEMO_SOURCES.length, 9);
   const statuses = stdout.split('\n').filter((l) => l.startsWith('status message'));
   assert.is(statuses.length, DEMO_SOURCES.length);
   const byKey = new Map(statuses.map((l) => [/key=(\d+)/.exec(l)![1], l]));

@@ -2,6 +2,9 @@
 // the Entra ID (AAD) v2.0 endpoints MSAL uses for the client-credentials flow (OpenID
 // configuration + token endpoint) and ARM's GET /subscriptions/{id}, with ARM's JSON errors.
 // The account key for modes is the subscription id.
+// GET /subscriptions/{id}/providers/Microsoft.Authorization/permissions answers the permission
+// check: what our roles allow there (Contributor's actions/notActions unless setPermissions says
+// otherwise), with its own Behaviour (`permissions`) for modes.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import { generate } from 'selfsigned';
@@ -27,12 +30,31 @@ export interface AzureEmulator extends RunningServer {
   tokenCalls: { issued: number; rejected: number };
   behaviour: Behaviour;
   setMode(subscriptionId: string, mode: ModeSpec): void;
+  /** the permissions list: modes per subscription id, and call counts apart from the subscription read */
+  permissions: Behaviour;
+  /** the entries of the subscription's permissions list */
+  setPermissions(subscriptionId: string, entries: readonly AzurePermissionEntry[]): void;
 }
+
+export interface AzurePermissionEntry {
+  actions: string[];
+  notActions: string[];
+  dataActions?: string[];
+  notDataActions?: string[];
+}
+
+/** The built-in Contributor role's permissions: what a subscription without a list grants us. */
+export const CONTRIBUTOR: readonly AzurePermissionEntry[] = [{
+  actions: ['*'],
+  notActions: ['Microsoft.Authorization/*/Delete', 'Microsoft.Authorization/*/Write', 'Microsoft.Authorization/elevateAccess/Action', 'Microsoft.Blueprint/blueprintAssignments/write', 'Microsoft.Blueprint/blueprintAssignments/delete'],
+}];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Promise<AzureEmulator> {
   const behaviour = new Behaviour(options);
+  const permissions = new Behaviour({ latencyMs: options.latencyMs ?? 0 });
+  const permissionLists = new Map<string, readonly AzurePermissionEntry[]>();
   const tenantId = options.tenantId ?? '72f988bf-86f1-41af-91ab-2d7cd011db47';
   const clientId = options.clientId ?? randomUUID();
   const clientSecret = options.clientSecret ?? randomBytes(12).toString('base64url');
@@ -100,6 +122,24 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
       return sendJson(res, 200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: accessToken });
     }
 
+    const permissionList = /^\/subscriptions\/([^/]+)\/providers\/Microsoft\.Authorization\/permissions$/i.exec(path);
+    if (req.method === 'GET' && permissionList) {
+      const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+      if (!bearer || !tokens.has(bearer)) return armError(res, 401, 'InvalidAuthenticationToken', 'The access token is invalid.');
+      if (!url.searchParams.get('api-version')) return armError(res, 400, 'MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.');
+      const id = decodeURIComponent(permissionList[1] ?? '').toLowerCase();
+      switch (await permissions.decide(id)) {
+        case 'ok': return sendJson(res, 200, { value: (permissionLists.get(id) ?? CONTRIBUTOR).map((e) => ({ dataActions: [], notDataActions: [], ...e })) });
+        case 'denied':
+        case 'not-found':
+          return armError(res, 403, 'AuthorizationFailed', `The client '${clientId}' with object id '${objectId}' does not have authorization to perform action 'Microsoft.Authorization/permissions/read' over scope '/subscriptions/${id}' or the scope is invalid.`);
+        case 'throttled':
+          return armError(res, 429, 'SubscriptionRequestsThrottled', `Number of 'read' requests for subscription '${id}' actor '${objectId}' exceeded. Please try again after '${retryAfterSec}' seconds after the last request.`, { 'retry-after': String(retryAfterSec) });
+        case 'server-error':
+          return armError(res, 503, 'ServiceUnavailable', 'The server is currently unable to handle the request due to a temporary overloading or maintenance.');
+      }
+    }
+
     const subscription = /^\/subscriptions\/([^/]+)\/?$/.exec(path);
     if (req.method === 'GET' && subscription) {
       const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
@@ -138,5 +178,7 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
   return {
     ...server, ca: pems.cert, tenantId, clientId, clientSecret, calls: behaviour.calls, tokenCalls, behaviour,
     setMode: (id, mode) => behaviour.setMode(id.toLowerCase(), mode),
+    permissions,
+    setPermissions: (id, entries) => permissionLists.set(id.toLowerCase(), entries),
   };
 }

@@ -3,10 +3,12 @@
 // with a self-signed service-account JWT as the bearer token, which the emulator verifies with
 // the service account's public key. Errors are Google's JSON error envelope
 // ({"error":{"code","message","status","details"}}). The account key for modes is the project id.
+// POST /v3/projects/{id}:testIamPermissions answers the permission check: the asked permissions
+// we hold (all, unless setGranted says otherwise), with its own Behaviour (`iam`) for modes.
 import { createPublicKey, generateKeyPairSync, randomUUID, verify } from 'node:crypto';
 import type http from 'node:http';
 import { Behaviour, type BehaviourOptions, type ModeSpec } from './behaviour.ts';
-import { sendJson, startServer, type RunningServer } from './http-server.ts';
+import { readBody, sendJson, startServer, type RunningServer } from './http-server.ts';
 
 export interface GcpEmulatorOptions extends BehaviourOptions {
   clientEmail?: string;
@@ -28,6 +30,10 @@ export interface GcpEmulator extends RunningServer {
   unauthenticated: number;
   behaviour: Behaviour;
   setMode(projectId: string, mode: ModeSpec): void;
+  /** testIamPermissions: modes per project id, and call counts apart from projects.get */
+  iam: Behaviour;
+  /** the permissions we hold on the project; a project without a list holds every permission asked */
+  setGranted(projectId: string, permissions: readonly string[]): void;
 }
 
 const SERVICE = 'cloudresourcemanager.googleapis.com';
@@ -42,6 +48,8 @@ function errorInfo(reason: string, metadata: Record<string, string>) {
 
 export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promise<GcpEmulator> {
   const behaviour = new Behaviour(options);
+  const iam = new Behaviour({ latencyMs: options.latencyMs ?? 0 });
+  const grants = new Map<string, ReadonlySet<string>>();
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const serviceAccount: ServiceAccountKey = {
     client_email: options.clientEmail ?? 'availability-check@emulated-consumer.iam.gserviceaccount.com',
@@ -67,6 +75,30 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const test = /^\/v3\/projects\/([^/:]+):testIamPermissions$/.exec(url.pathname);
+    if (req.method === 'POST' && test) {
+      if (!validToken(req.headers.authorization)) {
+        unauthenticated++;
+        return googleError(res, 401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials.', [errorInfo('ACCESS_TOKEN_TYPE_UNSUPPORTED', {})]);
+      }
+      const projectId = decodeURIComponent(test[1] ?? '');
+      const body = JSON.parse(await readBody(req) || '{}') as { permissions?: unknown };
+      const asked = Array.isArray(body.permissions) ? body.permissions.filter((p): p is string => typeof p === 'string') : [];
+      if (asked.length > 100) return googleError(res, 400, 'INVALID_ARGUMENT', 'The number of permissions requested must be at most 100.');
+      switch (await iam.decide(projectId)) {
+        case 'ok': {
+          const held = grants.get(projectId);
+          return sendJson(res, 200, { permissions: held ? asked.filter((p) => held.has(p)) : asked });
+        }
+        case 'denied':
+        case 'not-found':
+          return googleError(res, 403, 'PERMISSION_DENIED', `The caller does not have permission on projects/${projectId}`, [errorInfo('IAM_PERMISSION_DENIED', { resource: `projects/${projectId}` })]);
+        case 'throttled':
+          return googleError(res, 429, 'RESOURCE_EXHAUSTED', `Quota exceeded for quota metric 'Read requests' of service '${SERVICE}'.`, [errorInfo('RATE_LIMIT_EXCEEDED', { quota_metric: `${SERVICE}/read_requests` })]);
+        case 'server-error':
+          return googleError(res, 503, 'UNAVAILABLE', 'The service is currently unavailable.');
+      }
+    }
     const match = /^\/v3\/projects\/([^/]+)$/.exec(url.pathname);
     if (req.method !== 'GET' || !match) return googleError(res, 404, 'NOT_FOUND', `The requested URL ${url.pathname} was not found on this server.`);
     if (!validToken(req.headers.authorization)) {
@@ -107,5 +139,7 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
     get unauthenticated() { return unauthenticated; },
     behaviour,
     setMode: (projectId, mode) => behaviour.setMode(projectId, mode),
+    iam,
+    setGranted: (projectId, permissions) => grants.set(projectId, new Set(permissions)),
   };
 }

@@ -13,7 +13,7 @@ test('each demo source checks out as promised', async () => {
     const checkers = createCheckers(emulators.checkers);
     const sources = new SourcesClient({ baseUrl: emulators.sourcesUrl });
     const { required } = loadConfig({}).permissions;
-    assert.is(emulators.demo.length, 7);
+    assert.is(emulators.demo.length, 9);
     for (const demo of emulators.demo) {
       const result = await sources.listApplicationAuthentications(demo.sourceId, emulators.identity);
       assert.is(result.kind, 'found');

@@ -12,7 +12,7 @@ import { startGcpEmulator, type GcpEmulator } from './gcp.ts';
 import type { BucketConfig } from './server-bucket.ts';
 import { startSourcesEmulator, type SourcesEmulator } from './sources.ts';
 import { startStsEmulator, type RolePolicies, type StsEmulator } from './sts.ts';
-import { DEFAULT_AWS_PERMISSIONS } from '../../src/config/required-permissions.ts';
+import { DEFAULT_AWS_PERMISSIONS, DEFAULT_GCP_PERMISSIONS } from '../../src/config/required-permissions.ts';
 
 export interface EmulatorsOptions {
   /** latency of every cloud call in ms; default 0 */
@@ -70,6 +70,8 @@ export const DEMO_SOURCES: readonly (DemoSource & { mode: 'ok' | 'denied' | 'not
   { sourceId: '1005', applicationId: '2005', provider: 'gcp', accountRef: 'demo-project-available', expected: 'available', mode: 'ok' },
   { sourceId: '1006', applicationId: '2006', provider: 'gcp', accountRef: 'demo-project-denied', expected: 'unavailable', mode: 'denied' },
   { sourceId: '1007', applicationId: '2007', provider: 'aws', accountRef: 'arn:aws:iam::123456789012:role/demo-missing-permission', expected: 'unavailable', mode: 'ok', lacks: 'ec2:CreateTags' },
+  { sourceId: '1008', applicationId: '2008', provider: 'gcp', accountRef: 'demo-project-lacking-create', expected: 'unavailable', mode: 'ok', lacks: 'compute.instances.create' },
+  { sourceId: '1009', applicationId: '2009', provider: 'azure', accountRef: '3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f', expected: 'unavailable', mode: 'ok', lacks: 'Microsoft.Compute/virtualMachines/write' },
 ];
 
 /**
@@ -108,6 +110,9 @@ export async function startEmulators(options: EmulatorsOptions = {}): Promise<Em
     });
     byProvider[source.provider].setMode(source.accountRef, mode);
     if (source.provider === 'aws') sts.setRolePolicies(source.accountRef, demoRolePolicies(source.lacks));
+    if (source.provider === 'gcp' && source.lacks) gcp.setGranted(source.accountRef, DEFAULT_GCP_PERMISSIONS.filter((p) => p !== source.lacks));
+    // a custom role: the three providers launching needs, with the one operation taken out
+    if (source.provider === 'azure' && source.lacks) azure.setPermissions(source.accountRef, [{ actions: ['Microsoft.Compute/*', 'Microsoft.Network/*', 'Microsoft.Resources/*'], notActions: [source.lacks] }]);
     return source;
   });
   return {

@@ -13,7 +13,7 @@ import type { DemoSource } from '../emulators/index.ts';
 import { connectConsumer, consumeExactly, disconnect, testBrokers, uniqueName } from '../support/kafka.ts';
 import { kafkaServiceEnv, startServiceUnderTest, type ServiceUnderTest } from '../support/service.ts';
 
-const PROVIDERS: Provider[] = ['aws'];
+const PROVIDERS: Provider[] = ['aws', 'azure', 'gcp'];
 
 /** The status value of each message, after checking it against the contract. */
 function valid(messages: Kafka.Message[]): { key: string; status: string; error: string }[] {
@@ -40,7 +40,8 @@ async function withService(env: Record<string, string>, body: (sut: ServiceUnder
 function permissionBehaviour(sut: ServiceUnderTest, provider: Provider) {
   switch (provider) {
     case 'aws': return sut.emulators.sts.iam;
-    default: throw new Error(`no permission reads emulated for ${provider}`);
+    case 'gcp': return sut.emulators.gcp.iam;
+    case 'azure': return sut.emulators.azure.permissions;
   }
 }
 
