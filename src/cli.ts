@@ -4,10 +4,6 @@
 //   availability-check topology describe|mermaid|dot|svg|list|write-diagrams [NAME] [--out FILE]
 import { topologyCommand } from './cli/topology-command.ts';
 
-// The AWS SDK warns at every start that its 2027 releases will need Node 22; we pin the SDK and
-// run on Node 20, so the warning says nothing an operator can act on. Set it to "false" to see it.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 const USAGE = `usage: availability-check <command>
   serve [--role all|ingress|worker]   run the service; configuration from environment variables
   demo [--once]                       the whole flow on the embedded runtime with local cloud emulators
