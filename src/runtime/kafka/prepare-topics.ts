@@ -19,11 +19,18 @@ export async function prepareTopics(topology: Topology, brokers: string, options
     const missing: TopicSpec[] = [...sourceTopics, ...sinkTopics].filter((t) => !counts.has(t)).map((name) => ({ name, partitions: options.partitions }));
     if (missing.length > 0) {
       await ensureTopics(brokers, missing);
-      counts = await partitionCounts(brokers, [...sourceTopics, ...sinkTopics, ...changelogs]);
+      // a topic just created may take a moment to appear in the metadata the broker answers with
+      for (let attempt = 0; ; attempt++) {
+        counts = await partitionCounts(brokers, [...sourceTopics, ...sinkTopics, ...changelogs]);
+        if (sourceTopics.every((t) => counts.has(t)) || attempt >= 20) break;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
     }
   }
   const absent = sourceTopics.filter((t) => !counts.has(t));
-  if (absent.length > 0) throw new KafkaRuntimeError('KAFKA_PARTITION_MISMATCH', `source topic(s) ${absent.join(', ')} do not exist (createTopics is off)`);
+  if (absent.length > 0) {
+    throw new KafkaRuntimeError('KAFKA_PARTITION_MISMATCH', `source topic(s) ${absent.join(', ')} do not exist${options.createTopics ? ' (created, but not in the metadata after 5 s)' : ' (createTopics is off)'}`);
+  }
   const sources = new Map(sourceTopics.map((t) => [t, counts.get(t)!]));
   if (topology.stores.length > 0) {
     const distinct = [...new Set(sources.values())];
