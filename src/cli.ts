@@ -1,12 +1,14 @@
 // The `availability-check` command.
 //   availability-check serve [--role all|ingress|worker]   run the service (config from the environment)
 //   availability-check demo                                 the whole flow, embedded, with local emulators
+//   availability-check check aws|azure|gcp ACCOUNT          one check of one account, printed
 //   availability-check topology describe|mermaid|dot|svg|list|write-diagrams [NAME] [--out FILE]
 import { topologyCommand } from './cli/topology-command.ts';
 
 const USAGE = `usage: availability-check <command>
   serve [--role all|ingress|worker]   run the service; configuration from environment variables
   demo [--once]                       the whole flow on the embedded runtime with local cloud emulators
+  check aws|azure|gcp ACCOUNT         one check of one account with the configured identity: outcome, classification, missing permissions
   topology describe|mermaid|dot|svg [NAME] [--out FILE]
   topology list | write-diagrams [--check]`;
 
@@ -18,6 +20,10 @@ async function main(argv: string[]): Promise<number> {
     case 'serve': {
       const { serveCommand } = await import('./cli/serve-command.ts');
       return serveCommand(args);
+    }
+    case 'check': {
+      const { checkCommand } = await import('./cli/check-command.ts');
+      return checkCommand(args);
     }
     case 'demo': {
       const { demoCommand } = await import('./cli/demo-command.ts');

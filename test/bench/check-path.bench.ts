@@ -14,6 +14,11 @@
 // The baseline is the first implementation's pace (CONTRACT.md §5: one check, then a fixed 1 s
 // sleep, per provider), measured here with the same checker against the same emulator.
 //
+// The permission check is on (the default): each check is AssumeRole on STS, then the role's
+// policies read on IAM (4 reads for the emulator's default role: one attached policy, no inline
+// one), IAM on a bucket of its own, sized here so that STS's stays the one that paces. The cloud
+// calls per checked source and the throttle replies of both are reported.
+//
 // Run alone: node --import tsx --expose-gc test/bench/run.ts check-path
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createCheckers } from '../../src/checks/index.ts';
@@ -26,6 +31,9 @@ export const name = 'check-path';
 const RATE_PER_SEC = 20;
 const BURST = 100;
 const LATENCY_MS = 100;
+// IAM's quota in this run: well above the 4 reads × 20 checks/s the STS bucket allows, so STS paces
+const IAM_RATE_PER_SEC = 200;
+const IAM_BURST = 200;
 const FIRST_SOURCE_ID = 50_000;
 const FIRST_APPLICATION_ID = 70_000;
 const POSTS_IN_PARALLEL = 10;
@@ -91,8 +99,14 @@ export async function run(options: BenchOptions): Promise<BenchRow[]> {
   const sources = BURST + afterBurst;
   const sut = await startServiceUnderTest(
     // our limiter is configured with the cloud's published quota; the ingress must not be the limit
-    { AWS_RATE_PER_SEC: String(RATE_PER_SEC), AWS_BURST: String(BURST), INGRESS_ORG_BURST: String(sources * 2) },
-    { seedDemo: false, latencyMs: LATENCY_MS, buckets: { aws: { ratePerSec: RATE_PER_SEC, burst: BURST } } },
+    {
+      AWS_RATE_PER_SEC: String(RATE_PER_SEC), AWS_BURST: String(BURST), INGRESS_ORG_BURST: String(sources * 2),
+      IAM_RATE_PER_SEC: String(IAM_RATE_PER_SEC), IAM_BURST: String(IAM_BURST), PERMISSION_CHECK: 'aws',
+      // a check is now 5 calls in sequence (~500 ms at 100 ms each): 20 checks/s need 10 in flight
+      // on average (Little's law), and the default 10 leaves no room for the spread, so 30
+      CHECK_CONCURRENCY: '30',
+    },
+    { seedDemo: false, latencyMs: LATENCY_MS, buckets: { aws: { ratePerSec: RATE_PER_SEC, burst: BURST }, iam: { ratePerSec: IAM_RATE_PER_SEC, burst: IAM_BURST } } },
   );
   try {
     for (let i = 0; i < sources; i++) {
@@ -108,8 +122,11 @@ export async function run(options: BenchOptions): Promise<BenchRow[]> {
     const times = await answered;
 
     const sts = sut.emulators.sts.calls;
+    const iam = sut.emulators.sts.iam.calls;
     const throttled = sts.byVerdict.throttled;
     if (sts.byVerdict.ok !== sources) throw new Error(`expected ${sources} successful STS calls, got ${JSON.stringify(sts.byVerdict)}`);
+    const callsPerSource = (sts.total + iam.total) / sources;
+    console.log(`   cloud calls per checked source: ${callsPerSource.toFixed(2)} (STS ${(sts.total / sources).toFixed(2)}, IAM ${(iam.total / sources).toFixed(2)}); IAM throttle replies ${iam.byVerdict.throttled}`);
     const sustained = slopePerSecond(times.slice(2 * BURST));
     const seconds = (times[sources - 1]! - times[0]!) / 1000;
     console.log(`   ${sources} checks, first status ${((times[0]! - postedAt) / 1000).toFixed(2)} s after the first POST, last ${seconds.toFixed(1)} s after the first; `
@@ -127,6 +144,11 @@ export async function run(options: BenchOptions): Promise<BenchRow[]> {
         baselineLabel: `the emulator's bucket refill (${RATE_PER_SEC}/s)`, target: { on: 'ratio', atLeast: 0.95 },
       },
       { benchmark, metric: 'throttle replies', value: throttled, target: { on: 'value', atMost: 0 } },
+      { benchmark, metric: 'IAM throttle replies (permission check)', value: iam.byVerdict.throttled, target: { on: 'value', atMost: 0 } },
+      {
+        benchmark, metric: 'cloud calls per checked source, permission check on', value: callsPerSource, baseline: 1,
+        baselineLabel: 'the reachability check alone (one AssumeRole)',
+      },
       {
         benchmark: `${benchmark} vs first impl.`, metric: 'sustained checks/s', value: sustained, baseline,
         baselineLabel: 'the first implementation: one check then 1 s sleep per provider (CONTRACT.md §5)',

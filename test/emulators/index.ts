@@ -21,7 +21,7 @@ export interface EmulatorsOptions {
    * The quota each cloud enforces on our identity; default DESIGN.md's (AWS 20/s burst 100,
    * Azure 25/s burst 250, GCP 10/s burst 10). false: no quota.
    */
-  buckets?: Partial<Record<Provider, BucketConfig>> | false;
+  buckets?: Partial<Record<Provider | 'iam', BucketConfig>> | false;
   /** seed the demo sources; default true */
   seedDemo?: boolean;
 }
@@ -94,11 +94,11 @@ export function demoIdentity(): RequestIdentity {
 }
 
 export async function startEmulators(options: EmulatorsOptions = {}): Promise<Emulators> {
-  const quotas: Partial<Record<Provider, BucketConfig>> = options.buckets === false ? {} : { ...DEFAULT_EMULATED_QUOTAS, ...options.buckets };
+  const quotas: Partial<Record<Provider | 'iam', BucketConfig>> = options.buckets === false ? {} : { ...DEFAULT_EMULATED_QUOTAS, ...options.buckets };
   const latencyMs = options.latencyMs ?? 0;
   const [sources, sts, azure, gcp] = await Promise.all([
     startSourcesEmulator(),
-    startStsEmulator({ latencyMs, bucket: quotas.aws }),
+    startStsEmulator({ latencyMs, bucket: quotas.aws, ...(quotas.iam ? { iamBucket: quotas.iam } : {}) }),
     startAzureEmulator({ latencyMs, bucket: quotas.azure }),
     startGcpEmulator({ latencyMs, bucket: quotas.gcp }),
   ]);

@@ -10,11 +10,14 @@
 import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import { Behaviour, type BehaviourOptions, type ModeSpec } from './behaviour.ts';
+import type { BucketConfig } from './server-bucket.ts';
 import { readBody, sendText, startServer, type RunningServer } from './http-server.ts';
 
 export interface StsEmulatorOptions extends BehaviourOptions {
   /** the only access key id the emulator accepts; default AKIAEMULATOR0000000 */
   accessKeyId?: string;
+  /** IAM's quota: reads beyond it get IAM's throttle reply */
+  iamBucket?: BucketConfig;
 }
 
 export interface StsEmulator extends RunningServer {
@@ -98,7 +101,7 @@ const policyName = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
 
 export async function startStsEmulator(options: StsEmulatorOptions = {}): Promise<StsEmulator> {
   const behaviour = new Behaviour(options);
-  const iam = new Behaviour({ latencyMs: options.latencyMs ?? 0 });
+  const iam = new Behaviour({ latencyMs: options.latencyMs ?? 0, ...(options.iamBucket ? { bucket: options.iamBucket } : {}) });
   const accessKeyId = options.accessKeyId ?? 'AKIAEMULATOR0000000';
   /** temporary access key id → the role ARN of its session */
   const sessions = new Map<string, string>();
