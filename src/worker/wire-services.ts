@@ -3,7 +3,9 @@
 // (request-spending.ts): every cloud call and every failed Sources request is counted in the
 // request's ledger, and no layer's retry goes past it.
 import { readFileSync } from 'node:fs';
-import { createApplicationChecks, createCheckers, type ApplicationChecks, type ApplicationChecksOptions, type Checker, type CheckersOptions } from '../checks/index.ts';
+import {
+  createApplicationChecks, createCheckers, type ApplicationChecks, type ApplicationChecksOptions, type AvailableOutcome, type Checker, type CheckersOptions, type PermissionCall,
+} from '../checks/index.ts';
 import type { Config } from '../config/index.ts';
 import type { ApplicationAuthentication, Provider } from '../domain/types.ts';
 import { CheckLimiter, RATE_LIMITED_APIS, type ProviderLimits, type RateLimitedApi } from '../ratelimit/index.ts';
@@ -101,7 +103,7 @@ export function createAvailabilityServices(config: Config, checkers: CheckersOpt
     for (const app of spent) merged.transient.push({ applicationId: app.applicationId, provider: app.provider, reason: 'no cloud call left in this request', throttled: false });
     const exhausted = merged.transient.filter((t) => {
       const app = applications.find((a) => a.applicationId === t.applicationId)!;
-      return spending.cloudCalls(app.provider, app.accountRef) >= maxCalls;
+      return spending.cloudCalls(app.provider, app.accountRef) >= maxCalls || spending.failedPermissionReads(app.provider, app.accountRef) >= maxCalls;
     });
     if (exhausted.length > 0) {
       const reasons = merged.transient.map((t) => `application ${t.applicationId} (${t.provider}): ${t.reason}`).join('; ');
@@ -137,24 +139,40 @@ export function createAvailabilityServices(config: Config, checkers: CheckersOpt
 }
 
 /**
- * The checkers, each reachability call counted in the request's ledger; a call past `limit` is not
- * made. The permission check's reads are not counted there: each read has its own bound (runCheck's
- * attempts), and they only happen after a reachability call that was counted.
+ * The checkers, each call counted in the request's ledger: a reachability call past `limit` is not
+ * made, and neither is a permission read once `limit` of them failed for the account.
  */
 function countedCheckers(checkers: Partial<Record<Provider, Checker>>, spending: RequestSpending, limit: number): Partial<Record<Provider, Checker>> {
   const counted: Partial<Record<Provider, Checker>> = {};
   for (const [provider, checker] of Object.entries(checkers) as [Provider, Checker | undefined][]) {
     if (checker === undefined) continue;
+    const permissions = checker.permissions?.bind(checker);
     counted[provider] = {
       provider,
       ...(checker.api ? { api: checker.api } : {}),
-      ...(checker.permissions ? { permissions: checker.permissions.bind(checker) } : {}),
+      ...(permissions ? {
+        permissions: (accountRef: string, reachable: AvailableOutcome, required: readonly string[], call: PermissionCall) =>
+          permissions(accountRef, reachable, required, countedPermissionCall(call, spending, provider, accountRef, limit)),
+      } : {}),
       check: (accountRef, signal) => (spending.takeCloudCall(provider, accountRef, limit)
         ? checker.check(accountRef, signal)
         : Promise.resolve({ kind: 'transient', reason: 'no cloud call left in this request', throttled: false })),
     };
   }
   return counted;
+}
+
+/** A permission check's call whose failed reads are counted; once `limit` failed, no read is sent. */
+function countedPermissionCall(call: PermissionCall, spending: RequestSpending, provider: Provider, accountRef: string, limit: number): PermissionCall {
+  return (api, action, send) => call(api, action, async (signal) => {
+    if (spending.failedPermissionReads(provider, accountRef) >= limit) throw new RequestBudgetSpentError('no permission read left in this request');
+    try {
+      return await send(signal);
+    } catch (err) {
+      spending.countFailedPermissionRead(provider, accountRef);
+      throw err;
+    }
+  });
 }
 
 /** fetch, with every failed Sources request (no reply, 429, 5xx) counted in the request's ledger. */
