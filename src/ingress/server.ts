@@ -1,8 +1,15 @@
 // Listening with timeouts that fit Sources: it gives up after 10 s, so a request that is still
 // arriving after that is only holding a socket. Node's defaults (5 min) would let slow clients pile up.
-import { createServer, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+//
+// Stopping keeps its promise under keep-alive traffic: Node's server.close() only stops listening
+// and drops idle sockets, so a client that keeps its connection busy would go on being served.
+// Here close() stops listening at once, answers any further request on an open connection with
+// 503 and Connection: close, lets the answers in flight finish, and cuts every connection left
+// when its grace period ends.
+import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { answerClientError } from './client-errors.ts';
+import { HttpError, writeError } from './http-error.ts';
 
 export interface ListeningIngress {
   server: Server;
@@ -10,8 +17,14 @@ export interface ListeningIngress {
   port: number;
   /** e.g. http://127.0.0.1:8000 */
   url: string;
-  /** stops accepting, lets in-flight requests finish, drops idle keep-alive sockets; idempotent */
-  close(): Promise<void>;
+  /** true from the first close() on */
+  readonly closing: boolean;
+  /**
+   * Stops accepting at once (new connections and new requests on open ones, which get 503 with
+   * Connection: close), lets the answers in flight finish for at most `graceMs` (default: the
+   * request timeout), then closes every connection left; resolves when all are closed. Idempotent.
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 export interface ListenOptions {
@@ -21,20 +34,35 @@ export interface ListenOptions {
   requestTimeoutMs?: number;
 }
 
+const STOPPING = new HttpError(503, 'the ingress is stopping; send the request again (another instance takes it)', { Connection: 'close', 'Retry-After': '1' });
+// How often a closing server looks for connections that went idle after their last answer.
+const IDLE_SWEEP_MS = 20;
+
+type HttpSocket = Socket & { _httpMessage?: ServerResponse | null };
+
 /**
  * Starts the HTTP server for `listener` (createIngress(...).listener, or any Express app).
  * @example const ingress = await listenIngress(createIngress(options).listener, { host: config.http.host, port: config.http.port });
  */
 export async function listenIngress(listener: RequestListener, options: ListenOptions): Promise<ListeningIngress> {
   const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+  let closing = false;
   const server = createServer({
     requestTimeout: requestTimeoutMs,
     headersTimeout: Math.min(requestTimeoutMs, 5_000),
     keepAliveTimeout: 5_000,
     // how often Node looks for requests past those timeouts (its default is every 30 s)
     connectionsCheckingInterval: Math.min(1_000, requestTimeoutMs),
-  }, listener);
+  }, (req, res) => {
+    if (closing) writeError(res, STOPPING);
+    else listener(req, res);
+  });
   server.on('clientError', answerClientError);
+  const sockets = new Set<HttpSocket>();
+  server.on('connection', (socket: HttpSocket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {
@@ -44,17 +72,33 @@ export async function listenIngress(listener: RequestListener, options: ListenOp
   });
   const { port } = server.address() as AddressInfo;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
-  let closing: Promise<void> | undefined;
+  let closed: Promise<void> | undefined;
+
+  function close(graceMs: number): Promise<void> {
+    closing = true;
+    return new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      // An answer not yet begun says Connection: close; one being written closes its connection
+      // when it is done (the sweep below); idle connections close now.
+      for (const socket of sockets) {
+        const inFlight = socket._httpMessage;
+        if (inFlight && !inFlight.headersSent) inFlight.shouldKeepAlive = false;
+      }
+      server.closeIdleConnections();
+      const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
+      const cut = setTimeout(() => server.closeAllConnections(), graceMs);
+      server.once('close', () => { clearInterval(sweep); clearTimeout(cut); });
+    });
+  }
+
   return {
     server,
     port,
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
-    close: () => {
-      closing ??= new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeIdleConnections();
-      });
-      return closing;
+    get closing() { return closing; },
+    close: (graceMs = requestTimeoutMs) => {
+      closed ??= close(graceMs);
+      return closed;
     },
   };
 }

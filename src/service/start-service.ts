@@ -10,10 +10,9 @@ import { headerMap, type KafkaRecord } from '../contract/index.ts';
 import { createIngress, createIngressMetrics, listenIngress, type ListeningIngress } from '../ingress/index.ts';
 import type { RecordError } from '../dsl/errors.ts';
 import type { Topology } from '../dsl/topology.ts';
-import { createCheckMetrics, listenMetricsServer, registerWorkerMetrics, type CacheNodes, type ListeningMetricsServer, type Probe } from '../metrics/index.ts';
+import { createCheckMetrics, listenMetricsServer, registerWorkerMetrics, type CacheNodes, type ListeningMetricsServer, type Probe, type ProbeResult } from '../metrics/index.ts';
 import type { CheckLimiter } from '../ratelimit/index.ts';
 import { EmbeddedRuntime } from '../runtime/embedded/index.ts';
-import { AckedProducer } from '../runtime/kafka/acked-producer.ts';
 import { KafkaRuntime } from '../runtime/kafka/index.ts';
 import type { InputRecord } from '../runtime/task/index.ts';
 import { createTopologyPageRoutes, type RouteHandler } from '../topology-page/index.ts';
@@ -22,10 +21,17 @@ import { createAvailabilityServices, type ServiceHooks } from '../worker/wire-se
 import type { Logger } from './logger.ts';
 import { logAttempt, withUnaddressableLog } from './check-log.ts';
 import { logOutputs, requestIdOf } from './output-log.ts';
+import { connectIngressProducer } from './ingress-producer.ts';
+import { kafkaStartError } from './kafka-start-error.ts';
 import { combineProbes } from './probes.ts';
 import { workerView, type WorkerView } from './worker-view.ts';
 
 export const ROLES = ['all', 'ingress', 'worker'] as const;
+/**
+ * How long a stop lets work in flight finish: the ingress's answers and the worker's records,
+ * side by side. Past it the ingress cuts its connections and the worker commits what finished.
+ */
+export const SHUTDOWN_GRACE_MS = 10_000;
 export type Role = (typeof ROLES)[number];
 
 /** The availability topology's branches that mean a results-table hit, a miss and a bypass. */
@@ -50,6 +56,10 @@ export interface RunningService {
   metrics: ListeningMetricsServer;
   /** every metric of this process */
   registry: Registry;
+  /**
+   * At once: the ingress unready and no longer accepting, the worker no longer fetching; then both
+   * drain side by side for at most SHUTDOWN_GRACE_MS, and everything closes. Idempotent.
+   */
   stop(): Promise<void>;
 }
 
@@ -88,8 +98,19 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const brokers = config.kafka.brokers;
   const onRecordError = (error: RecordError, record: InputRecord) =>
     logger.warn({ code: error.code, reason: error.message, requestId: requestIdOf(record), topic: record.topic, partition: record.partition, offset: record.offset, key: record.key }, 'record failed');
+  // drains run side by side first (the ingress's answers, the worker's records); then the
+  // closers, last registered first
+  const drains: Array<() => Promise<void>> = [];
   const stops: Array<() => Promise<void>> = [];
-  const stop = async () => { for (const s of stops.reverse()) await s().catch((err: Error) => logger.error({ err: err.message }, 'stop failed')); };
+  const failed = (err: Error) => logger.error({ err: err.message }, 'stop failed');
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      await Promise.all(drains.map((drain) => drain().catch(failed)));
+      for (const s of stops.reverse()) await s().catch(failed);
+    })();
+    return stopping;
+  };
 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -111,12 +132,18 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         // the configured quotas are the deployment's: each worker takes the share of the partition groups it owns
         limiter.setQuotaShare(0);
         const onOwnership = (owned: number, total: number) => limiter.setQuotaShare(total > 0 ? owned / total : 0);
-        runtime = result.kafka = new KafkaRuntime(topology, { brokers, applicationId: config.kafka.groupId, clientId: config.kafka.clientId, onRecordError, onOwnership, logger });
+        runtime = result.kafka = new KafkaRuntime(topology, {
+          brokers, applicationId: config.kafka.groupId, clientId: config.kafka.clientId, onRecordError, onOwnership, logger, shutdownGraceMs: SHUTDOWN_GRACE_MS,
+        });
       } else {
         runtime = result.embedded = new EmbeddedRuntime(topology, { partitions: 4, onRecordError });
       }
-      await runtime.start();
-      stops.push(() => runtime.stop());
+      try {
+        await runtime.start();
+      } catch (err) {
+        throw brokers ? kafkaStartError('the worker', brokers, err) : err;
+      }
+      drains.push(() => runtime.stop());
       const view = workerView(runtime);
       const observed = await observeWorker(options, registry, view, limiter);
       stops.push(async () => observed.stopLogging());
@@ -128,26 +155,26 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     if (role === 'all' || role === 'ingress') {
       const embedded = result.embedded;
       let publish: (topic: string, record: KafkaRecord) => Promise<void>;
+      let canPublish: () => ProbeResult = () => READY;
       if (embedded) {
         publish = async (topic, record) => {
           embedded.produce(topic, { key: record.key?.toString() ?? null, value: record.value, headers: headerMap(record.headers) });
         };
       } else {
-        const producer = new AckedProducer({ brokers: brokers!, clientId: `${config.kafka.clientId}-ingress` });
-        await producer.connect();
+        const producer = await connectIngressProducer({ brokers: brokers!, clientId: `${config.kafka.clientId}-ingress`, probeTopic: config.topics.requests, logger });
         stops.push(() => producer.disconnect());
-        publish = async (topic, record) => {
-          await producer.send({ topic, key: record.key, value: record.value, headers: record.headers });
-        };
+        publish = producer.publish;
+        canPublish = producer.ready;
       }
-      const ingress = await startIngress(options, ingressMetrics, publish);
-      stops.push(() => ingress.close());
+      const { ingress, ready: ingressReady } = await startIngress(options, ingressMetrics, publish, canPublish);
+      ready.ingress = ingressReady;
+      // the ingress stops accepting in the same turn as the worker stops fetching
+      drains.unshift(() => ingress.close(SHUTDOWN_GRACE_MS));
       result.ingress = ingress;
       logger.info({ url: ingress.url, runtime: embedded ? 'embedded' : 'kafka', ...(brokers ? { brokers } : {}) }, 'ingress running');
     }
     if (result.ingress) {
       live.ingress = () => ({ ok: true, status: 'live', url: result.ingress?.url });
-      ready.ingress = () => ({ ok: true, status: 'ready', url: result.ingress?.url });
     }
     const metrics = await listenMetricsServer({
       host: config.http.host, port: config.http.metricsPort, registry, routes,
@@ -162,8 +189,15 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   }
 }
 
-async function startIngress(options: ServiceOptions, metrics: ReturnType<typeof createIngressMetrics>, publish: (topic: string, record: KafkaRecord) => Promise<void>): Promise<ListeningIngress> {
+const READY: ProbeResult = { ok: true, status: 'ready' };
+const STOPPING: ProbeResult = { ok: false, status: 'stopping', reason: 'the ingress is stopping' };
+
+/** The ingress and its readiness: ready while `canPublish` says so, unready from the stop on. */
+async function startIngress(options: ServiceOptions, metrics: ReturnType<typeof createIngressMetrics>, publish: (topic: string, record: KafkaRecord) => Promise<void>, canPublish: () => ProbeResult): Promise<{ ingress: ListeningIngress; ready: Probe }> {
   const { config, logger } = options;
-  const { listener } = createIngress({ publish, limits: config.ingress, topics: config.topics, logger, metrics });
-  return listenIngress(listener, { host: config.http.host, port: config.http.port });
+  // /readyz is served only once listening, so `ingress` is set whenever `ready` runs
+  const ready = (): ProbeResult => ({ ...(ingress.closing ? STOPPING : canPublish()), url: ingress.url });
+  const { listener } = createIngress({ publish, limits: config.ingress, topics: config.topics, logger, metrics, ready: () => ready().ok });
+  const ingress = await listenIngress(listener, { host: config.http.host, port: config.http.port });
+  return { ingress, ready };
 }

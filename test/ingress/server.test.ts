@@ -1,7 +1,7 @@
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createIngressApp } from '../../src/ingress/app.ts';
+import { createIngress, createIngressApp } from '../../src/ingress/app.ts';
 import { listenIngress } from '../../src/ingress/server.ts';
 
 const app = createIngressApp({
@@ -43,6 +43,7 @@ test('a client that never finishes its headers is cut off after the request time
       setTimeout(() => { socket.destroy(); reject(new Error('not cut off within 5 s')); }, 5000);
     });
     assert.match(answer, /^HTTP\/1\.1 408/);
+    assert.match(answer, /\r\n\r\n\{"errors":\[\{"status":"408","detail":"[^"]+"\}\]\}$/);
     assert.ok(Date.now() - started < 3000);
   } finally {
     await ingress.close();
@@ -78,6 +79,90 @@ test('a port in use is an error, not a hang', async () => {
   } finally {
     await first.close();
   }
+});
+
+/** A raw keep-alive connection that reads one whole answer at a time. */
+function openConnection(port: number): Promise<{ socket: Socket; send(request: string): Promise<string>; closed: Promise<void> }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => resolve({ socket, send, closed }));
+    socket.once('error', reject);
+    let buffered = '';
+    let waiter: ((answer: string) => void) | undefined;
+    const closed = new Promise<void>((done) => socket.once('close', () => done()));
+    socket.on('data', (chunk) => {
+      buffered += chunk.toString('latin1');
+      const end = buffered.indexOf('\r\n\r\n');
+      if (end < 0 || waiter === undefined) return;
+      const length = Number(/content-length: (\d+)/i.exec(buffered.slice(0, end))?.[1] ?? 0);
+      if (buffered.length < end + 4 + length) return;
+      const answer = buffered.slice(0, end + 4 + length);
+      buffered = buffered.slice(end + 4 + length);
+      const w = waiter;
+      waiter = undefined;
+      w(answer);
+    });
+    function send(request: string): Promise<string> {
+      return new Promise((done) => {
+        waiter = done;
+        socket.write(request);
+      });
+    }
+  });
+}
+
+test('close(): idle connections and new ones go at once; a request arriving on an open connection gets 503 + Connection: close; the answer in flight is written and closes its connection', async () => {
+  let release!: () => void;
+  const publishing = new Promise<void>((resolve) => { release = resolve; });
+  const published: string[] = [];
+  const { listener } = createIngress({
+    publish: async (_topic, record) => { await publishing; published.push(String(record.key)); },
+    limits: { bodyLimitBytes: 1024, orgRatePerSec: 100, orgBurst: 100, publishTimeoutMs: 5000 },
+  });
+  const ingress = await listenIngress(listener, { host: '127.0.0.1', port: 0 });
+  const identity = Buffer.from('{"identity":{"org_id":"1"}}').toString('base64');
+  const idle = await openConnection(ingress.port);
+  assert.match(await idle.send('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n'), /^HTTP\/1\.1 200/);
+  const busy = await openConnection(ingress.port);
+  const inFlight = busy.send(`POST /api/provisioning/v1/availability_status/sources/7/recheck HTTP/1.1\r\nHost: x\r\nx-rh-identity: ${identity}\r\n\r\n`);
+  const arriving = await openConnection(ingress.port);
+  arriving.socket.write('GET /healthz HTTP/1.1\r\n'); // a request on its way when the stop comes
+  await new Promise((r) => setTimeout(r, 50));
+
+  const started = Date.now();
+  const closing = ingress.close(3000);
+  assert.is(ingress.closing, true);
+  await idle.closed;
+  await fetch(`${ingress.url}/healthz`).then(() => assert.unreachable('a new connection was accepted'), (err: Error) => assert.instance(err, TypeError));
+  const refused = await arriving.send('Host: x\r\n\r\n');
+  assert.match(refused, /^HTTP\/1\.1 503/);
+  assert.match(refused, /connection: close/i);
+  assert.match(refused, /\{"errors":\[\{"status":"503","detail":"the ingress is stopping[^"]*"\}\]\}$/);
+  await arriving.closed;
+
+  release();
+  const answer = await inFlight;
+  assert.match(answer, /^HTTP\/1\.1 202/);
+  assert.match(answer, /connection: close/i);
+  assert.equal(published, ['7']);
+  await busy.closed;
+  await closing;
+  assert.ok(Date.now() - started < 3000, 'closed before the grace ended');
+});
+
+test('close(): a connection still busy when the grace ends is cut', async () => {
+  const { listener } = createIngress({
+    publish: () => new Promise<void>(() => {}),
+    limits: { bodyLimitBytes: 1024, orgRatePerSec: 100, orgBurst: 100, publishTimeoutMs: 60_000 },
+  });
+  const ingress = await listenIngress(listener, { host: '127.0.0.1', port: 0 });
+  const identity = Buffer.from('{"identity":{"org_id":"1"}}').toString('base64');
+  const busy = await openConnection(ingress.port);
+  void busy.send(`POST /api/provisioning/v1/availability_status/sources/7/recheck HTTP/1.1\r\nHost: x\r\nx-rh-identity: ${identity}\r\n\r\n`);
+  await new Promise((r) => setTimeout(r, 50));
+  const started = Date.now();
+  await ingress.close(300);
+  await busy.closed;
+  assert.ok(Date.now() - started < 2000);
 });
 
 test.run();

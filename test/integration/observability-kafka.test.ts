@@ -177,7 +177,7 @@ async function broker(command: 'up' | 'down' | 'stop-keep' | 'start-keep'): Prom
 
 const outage = suite('broker outage');
 
-outage('broker stopped: /readyz 503 within 15 s, /healthz stays 200; broker back: /readyz 200 and a new check is answered', async () => {
+outage('broker stopped: /readyz 503 within 15 s (worker and ingress), /healthz stays 200; broker back: /readyz 200 and a new check is answered', async () => {
   await broker('up');
   const brokers = `127.0.0.1:${outagePort}`;
   let own: ServiceUnderTest | undefined;
@@ -195,6 +195,10 @@ outage('broker stopped: /readyz 503 within 15 s, /healthz stays 200; broker back
     assert.is(down.body.ok, false);
     assert.is(down.body.parts.worker!.status, 'unhealthy');
     assert.ok(typeof down.body.reason === 'string' && down.body.reason.startsWith('worker: '), `the answer says which part and why: ${down.body.reason}`);
+    // the ingress cannot publish either: it says so on both ports, so a load balancer stops sending to it
+    const ingressDown = await pollUntil('the ingress part unready', () => probe(service, '/readyz'), (p) => p.body.parts.ingress?.ok === false, 15_000);
+    assert.match(String(ingressDown.body.parts.ingress!.reason), /KAFKA_BROKERS=/);
+    assert.is((await fetch(`${service.url}/readyz`)).status, 503, 'the ingress\'s own /readyz');
     // liveness must not fail over an outage: a restart would not bring the broker back
     for (let i = 0; i < 10; i++) {
       const live = await probe(service, '/healthz');
@@ -205,8 +209,10 @@ outage('broker stopped: /readyz 503 within 15 s, /healthz stays 200; broker back
 
     await broker('start-keep');
     const restartedAt = Date.now();
-    await pollUntil('/readyz 200 after the broker is back', () => probe(service, '/readyz'), (p) => p.status === 200, 60_000);
+    const back = await pollUntil('/readyz 200 after the broker is back', () => probe(service, '/readyz'), (p) => p.status === 200, 60_000);
     const recoveredMs = Date.now() - restartedAt;
+    assert.is(back.body.parts.ingress!.ok, true);
+    assert.is((await fetch(`${service.url}/readyz`)).status, 200, 'the ingress\'s own /readyz once it can publish again');
     assert.is((await probe(service, '/healthz')).status, 200);
 
     const aws = demoSource(service, 'aws', 'available');
