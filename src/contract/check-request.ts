@@ -1,4 +1,4 @@
-// The record on the request and priority topics (CONTRACT.md §4): key = source id, value
+// The record on the request and priority topics (README: The Sources contract §4): key = source id, value
 // `{"source_id":"…","no_cache":false,"request_id":"…"}`, identity in the same headers as the status
 // message. The ingress encodes it; the worker's topology source decodes and validates it with
 // the exported schema, so producers other than our ingress are held to the same rules.

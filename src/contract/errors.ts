@@ -33,7 +33,7 @@ const STATUS_BY_CODE: Record<ContractErrorCode, number> = {
 };
 
 /**
- * A violation of the Sources contract (CONTRACT.md). `status` is the HTTP status to answer with.
+ * A violation of the Sources contract (see the README). `status` is the HTTP status to answer with.
  * @example
  *   try { decodeIdentityHeader(h) } catch (e) { if (e instanceof ContractError) res.status(e.status) }
  */

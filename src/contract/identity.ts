@@ -1,4 +1,4 @@
-// The tenant identity of a request (CONTRACT.md §1): the base64 `x-rh-identity` JSON plus the
+// The tenant identity of a request (README: The Sources contract §1): the base64 `x-rh-identity` JSON plus the
 // `x-rh-sources-org-id` / `x-rh-sources-account-number` headers. Decoded and checked here once;
 // everything downstream carries the resulting RequestIdentity and forwards the header unchanged.
 import type { RequestIdentity } from '../domain/types.ts';

@@ -1,4 +1,4 @@
-// The status message to Sources (CONTRACT.md §3), byte for byte. Sources silently drops a message
+// The status message to Sources (README: The Sources contract §3), byte for byte. Sources silently drops a message
 // that breaks the contract, so the encoder refuses to build one and the validator lists every
 // violation it finds (the contract tests and the worker's own checks use it).
 import type { ApplicationStatus, AvailabilityStatus, RequestIdentity } from '../domain/types.ts';
@@ -126,7 +126,7 @@ function checkValue(message: IncomingRecord, problems: string[]): void {
 }
 
 /**
- * Lists every way `message` breaks CONTRACT.md §3; an empty list means Sources will accept it.
+ * Lists every way `message` breaks README: The Sources contract §3; an empty list means Sources will accept it.
  * @example assert.equal(validateStatusMessage(encodeStatusMessage(identity, status)).length, 0)
  */
 export function validateStatusMessage(message: IncomingRecord): string[] {

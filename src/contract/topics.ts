@@ -7,7 +7,7 @@ export interface Topics {
   requests: string;
   /** user-triggered, no-cache checks, consumed ahead of `requests` */
   priority: string;
-  /** status messages to Sources (CONTRACT.md §3) */
+  /** status messages to Sources (README: The Sources contract §3) */
   status: string;
   /** records the worker could not process */
   deadLetter: string;

@@ -4,7 +4,7 @@
 /** The clouds we check, named as the rest of the code and the metrics name them. */
 export type Provider = 'aws' | 'azure' | 'gcp';
 
-/** Sources' authtype for each provider (CONTRACT.md §2). */
+/** Sources' authtype for each provider (README: The Sources contract §2). */
 export const AUTHTYPE_BY_PROVIDER = {
   aws: 'provisioning-arn',
   azure: 'provisioning_lighthouse_subscription_id',
@@ -35,7 +35,7 @@ export interface CheckRequest {
   requestId: string;
 }
 
-/** One application authentication found in Sources for the source (CONTRACT.md §2). */
+/** One application authentication found in Sources for the source (README: The Sources contract §2). */
 export interface ApplicationAuthentication {
   applicationId: string;
   provider: Provider;

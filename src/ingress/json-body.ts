@@ -1,6 +1,6 @@
 // Reads a small JSON request body straight from the socket. The check route is the ingress's hot
 // path, and body-parser's generality (charsets, inflation, verify hooks) costs more than the
-// whole check; this does only what CONTRACT.md §1 needs, with the same limits and errors.
+// whole check; this does only what README: The Sources contract §1 needs, with the same limits and errors.
 import type { IncomingMessage } from 'node:http';
 import { HttpError } from './http-error.ts';
 

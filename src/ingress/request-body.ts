@@ -1,4 +1,4 @@
-// The body of Sources' check request (CONTRACT.md §1): {"source_id":"463243"}. The schema is the
+// The body of Sources' check request (README: The Sources contract §1): {"source_id":"463243"}. The schema is the
 // one published in openapi.json (a test keeps the two equal).
 import { Ajv } from 'ajv';
 import { normalizeSourceId } from '../contract/check-request.ts';

@@ -25,7 +25,7 @@ export interface RateLimit {
 }
 
 export interface ProviderLimits {
-  /** our identity's quota at the cloud (DESIGN.md) */
+  /** our identity's quota at the cloud (README: Checks and rate limits) */
   quota: RateLimit;
   /** per customer account */
   perAccount: RateLimit;
@@ -34,7 +34,7 @@ export interface ProviderLimits {
 }
 
 /**
- * Defaults from DESIGN.md: AWS 20/s burst 100; Azure ARM 25/s burst 250; GCP Resource Manager
+ * Defaults (README: Checks and rate limits): AWS 20/s burst 100; Azure ARM 25/s burst 250; GCP Resource Manager
  * reads ~10/s. The per-account buckets are deliberately small: one account is checked a few
  * times an hour, so a burst of checks on it is a bug or a flood, not a workload.
  */
@@ -51,7 +51,7 @@ export interface CheckLimiterOptions {
   /**
    * The fraction of the quota we aim at (rate and burst), default 0.98. Running exactly at the
    * quota turns scheduling jitter between our send and the server's receipt into throttle replies;
-   * 0.98 keeps the check-path benchmark above 95% of the quota (DESIGN.md) with none.
+   * 0.98 keeps the check-path benchmark above 95% of the quota (README: Benchmarks targets) with none.
    */
   headroom?: number;
   adaptive?: AdaptiveOptions;

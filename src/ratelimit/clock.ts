@@ -1,5 +1,5 @@
-// Time and timers for the rate limiter, injectable so tests drive time by hand (STYLE.md: "time
-// comes from an injected clock"). now() is in milliseconds, monotonic, and may be fractional.
+// Time and timers for the rate limiter, injectable so tests drive time by hand (a clock read
+// deep inside would make every timing test wait in real time). now() is in milliseconds, monotonic, and may be fractional.
 import { performance } from 'node:perf_hooks';
 
 export type TimerHandle = unknown;

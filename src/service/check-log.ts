@@ -1,6 +1,6 @@
 // The worker's log lines about checks: each cloud call at debug (provider, attempt, outcome class,
 // duration; never the account reference or the customer-facing sentence), and a source Sources
-// cannot give a checkable application for (CONTRACT.md §2: no status can be sent; log it).
+// cannot give a checkable application for (README: The Sources contract §2: no status can be sent; log it).
 import type { AttemptReport } from '../checks/run-check.ts';
 import type { Provider } from '../domain/types.ts';
 import { checkLabels } from '../metrics/index.ts';

@@ -1,4 +1,4 @@
-// The Sources API client (CONTRACT.md §2): the application authentications of one source, read
+// The Sources API client (README: The Sources contract §2): the application authentications of one source, read
 // with the customer's own identity forwarded (tenant isolation is Sources' job).
 import { AUTHTYPE_BY_PROVIDER, type ApplicationAuthentication, type Provider, type RequestIdentity } from '../domain/types.ts';
 import { InvalidSourceIdError, SourcesBadResponseError, SourcesError, SourcesUnauthorizedError, SourcesUnavailableError } from './errors.ts';

@@ -7,7 +7,7 @@ import type { RequestSpending } from './request-spending.ts';
 
 export interface AvailabilityServices {
   /**
-   * The source's applications we can check (CONTRACT.md §2), or `undefined` when Sources does not
+   * The source's applications we can check (README: The Sources contract §2), or `undefined` when Sources does not
    * know the source for this tenant (404). Throws for a transient failure (Sources down, 5xx,
    * timeout): the check step retries it, unless the request's budget is spent.
    * `spending` is the request's ledger, the same object on every attempt of the request.

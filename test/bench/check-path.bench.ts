@@ -1,4 +1,4 @@
-// The check path against a cloud that enforces its quota (DESIGN.md: with 100 ms emulated latency
+// The check path against a cloud that enforces its quota (README: Benchmarks targets: with 100 ms emulated latency
 // and a 20/s, burst-100 bucket enforced by the emulator, sustain ≥ 95% of the bucket rate with
 // zero throttle replies).
 //
@@ -11,7 +11,7 @@
 // (checks − burst) / T over the whole run is printed beside it: a bucket admits at most
 // burst + rate × T calls in T seconds.
 //
-// The baseline is the first implementation's pace (CONTRACT.md §5: one check, then a fixed 1 s
+// The baseline is the first implementation's pace (README: The Sources contract §5: one check, then a fixed 1 s
 // sleep, per provider), measured here with the same checker against the same emulator.
 //
 // The permission check is on (the default): each check is AssumeRole on STS, then the role's
@@ -151,7 +151,7 @@ export async function run(options: BenchOptions): Promise<BenchRow[]> {
       },
       {
         benchmark: `${benchmark} vs first impl.`, metric: 'sustained checks/s', value: sustained, baseline,
-        baselineLabel: 'the first implementation: one check then 1 s sleep per provider (CONTRACT.md §5)',
+        baselineLabel: 'the first implementation: one check then 1 s sleep per provider (README: The Sources contract §5)',
       },
     ];
   } finally {

@@ -1,5 +1,5 @@
 // Ingress throughput against a bare node:http server answering 202, same process, same load
-// generator, same run (DESIGN.md: the ingress reaches ≥ 0.5× the bare server's requests/s).
+// generator, same run (README: Benchmarks targets: the ingress reaches ≥ 0.5× the bare server's requests/s).
 //
 // The servers run in the benchmark's process; the load generator runs in a child process (this
 // same file, started as a script), so on a two-core machine each side has a core and the figure
@@ -24,7 +24,7 @@ export const name = 'ingress';
 const CONNECTIONS = 32;
 const ROUNDS = 3;
 const DISTINCT_REQUESTS = 1024; // source ids cycled through, so the ingress does not see one body forever
-// Sources' scheduled identity (CONTRACT.md §1), exactly as it sends it
+// Sources' scheduled identity (README: The Sources contract §1), exactly as it sends it
 const IDENTITY = Buffer.from(JSON.stringify({
   identity: { account_number: '0001', org_id: '000001', internal: { org_id: '' }, type: 'System' }, entitlements: null,
 })).toString('base64');

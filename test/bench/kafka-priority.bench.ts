@@ -1,7 +1,7 @@
 // Priority latency with a backlog waiting: `backlog` check requests sit on the normal topic (the
 // checks take 10 ms each, so it stays waiting); user-triggered no-cache requests arrive on the
 // priority topic 20 times a second. Latency = produce call → status output read back by a
-// consumer, both in this process (the 10 ms check included). DESIGN.md: p99 < 250 ms with 1M waiting.
+// consumer, both in this process (the 10 ms check included). README: Benchmarks targets: p99 < 250 ms with 1M waiting.
 import { AckedProducer } from '../../src/runtime/kafka/acked-producer.ts';
 import { KafkaRuntime } from '../../src/runtime/kafka/index.ts';
 import { buildCheckTopology, checkTopics, expectedStatus } from '../integration/runtime/fixtures/check-topology.ts';

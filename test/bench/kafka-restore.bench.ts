@@ -1,6 +1,6 @@
 // Changelog restore rate: a compacted changelog of `count` distinct source ids over 3 partitions
 // is read back into TTL tables by the runtime's ChangelogRestorer (what a worker does on start and
-// on partition assignment). Reported in records per second; no target in DESIGN.md.
+// on partition assignment). Reported in records per second; no target (README: Benchmarks).
 import { jsonCodec as storeJsonCodec, TtlTable } from '../../src/dsl/store/index.ts';
 import { partitionForKey } from '../../src/runtime/embedded/murmur2.ts';
 import { changelogTopicConfig } from '../../src/runtime/kafka/admin.ts';

@@ -1,7 +1,7 @@
 // Kafka runtime, cached path, against a bare node-rdkafka consume→produce pipe on the same broker,
 // same run, same input topic: records per second from the first record read to the last output
 // acknowledged. The runtime's table is restored from a pre-written changelog, so every request is
-// answered from the table (no check runs; the benchmark fails if one does). DESIGN.md: ≥ 0.8×.
+// answered from the table (no check runs; the benchmark fails if one does). README: Benchmarks targets: ≥ 0.8×.
 import Kafka from 'node-rdkafka';
 import { jsonCodec as storeJsonCodec } from '../../src/dsl/store/index.ts';
 import { partitionForKey } from '../../src/runtime/embedded/murmur2.ts';

@@ -1,6 +1,6 @@
 // TTL table vs a plain Map<string, SourceCheckResult> holding the same results, same process,
 // same run: retained bytes per entry (JS heap + ArrayBuffers, after full GCs) and lookups per
-// second, at 1M and 10M source ids. DESIGN.md targets: ≤ 32 bytes/entry at 10M, ≥ 2M lookups/s.
+// second, at 1M and 10M source ids. README: Benchmarks targets: ≤ 32 bytes/entry at 10M, ≥ 2M lookups/s.
 import type { SourceCheckResult } from '../../src/domain/types.ts';
 import { TtlTable, createAvailabilityCodec } from '../../src/dsl/store/index.ts';
 import { TENANT_KEY_PREFIXES } from '../../src/contract/index.ts';

@@ -11,7 +11,7 @@ import {
 } from '../../src/contract/identity.ts';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');
-// The identity Sources generates for scheduled checks (CONTRACT.md §1), byte for byte.
+// The identity Sources generates for scheduled checks (README: The Sources contract §1), byte for byte.
 const SYSTEM = '{"identity":{"account_number":"0001","org_id":"000001","internal":{"org_id":""},"type":"System"},"entitlements":null}';
 const USER = '{"identity":{"org_id":"000001","account_number":"0001","type":"User","user":{"username":"u"}}}';
 

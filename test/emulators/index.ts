@@ -18,7 +18,7 @@ export interface EmulatorsOptions {
   /** latency of every cloud call in ms; default 0 */
   latencyMs?: number;
   /**
-   * The quota each cloud enforces on our identity; default DESIGN.md's (AWS 20/s burst 100,
+   * The quota each cloud enforces on our identity; default the README's (AWS 20/s burst 100,
    * Azure 25/s burst 250, GCP 10/s burst 10). false: no quota.
    */
   buckets?: Partial<Record<Provider | 'iam', BucketConfig>> | false;

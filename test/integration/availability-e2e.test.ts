@@ -1,6 +1,6 @@
 // The availability check end to end on a real Kafka broker: the HTTP ingress produces to the
 // request topics, the worker runs on the Kafka runtime, status messages land on the status topic
-// byte-exact per CONTRACT.md §3, for every provider and outcome. The cloud SDKs talk to emulators.
+// byte-exact per README: The Sources contract §3, for every provider and outcome. The cloud SDKs talk to emulators.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { missingPermissionsSentence } from '../../src/checks/index.ts';
@@ -16,7 +16,7 @@ async function statusConsumer(sut: ServiceUnderTest) {
   return connectConsumer(uniqueName('e2e-status-reader'), [sut.config.topics.status]);
 }
 
-test('every provider and outcome: one status message per application, valid per CONTRACT.md §3 byte for byte', async () => {
+test('every provider and outcome: one status message per application, valid per README: The Sources contract §3 byte for byte', async () => {
   console.log(`broker: ${process.env.KAFKA_BROKER_DESCRIPTION ?? testBrokers()}`);
   const sut = await startServiceUnderTest(kafkaEnv());
   const reader = await statusConsumer(sut);

@@ -7,7 +7,7 @@ const limits = (ratePerSec: number, burst: number, maxConcurrency = 100) => ({
   quota: { ratePerSec, burst }, perAccount: { ratePerSec: 1000, burst: 1000 }, maxConcurrency,
 });
 
-test('defaults are the quotas of DESIGN.md', () => {
+test('defaults are the cloud quotas the README states', () => {
   assert.equal(DEFAULT_PROVIDER_LIMITS.aws.quota, { ratePerSec: 20, burst: 100 });
   assert.equal(DEFAULT_PROVIDER_LIMITS.azure.quota, { ratePerSec: 25, burst: 250 });
   assert.equal(DEFAULT_PROVIDER_LIMITS.gcp.quota, { ratePerSec: 10, burst: 10 });

@@ -1,5 +1,5 @@
 // A key-value table whose entries expire a fixed time after they were written, built to hold
-// millions of source ids in a few tens of bytes each (DESIGN.md: "memory is a design target"),
+// millions of source ids in a few tens of bytes each (memory bounds how many a worker can hold),
 // and to answer a lookup with one random memory access.
 //
 // Layout, for keys that are canonical decimals below 2^40 (every real source id): one
