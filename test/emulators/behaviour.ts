@@ -13,6 +13,8 @@ export type ModeSpec =
   | 'throttled'
   /** a real token bucket on this account: ok while tokens last, then throttle replies */
   | { throttled: BucketConfig }
+  /** the throttle reply to this account's first `throttledFirst` requests, then `then` (default ok) */
+  | { throttledFirst: number; then?: Verdict }
   /** answer `then` (default ok) after a delay */
   | { slow: number; then?: Verdict };
 
@@ -31,7 +33,7 @@ export interface CallCounters {
   byAccount: Map<string, number>;
 }
 
-interface AccountState { spec: ModeSpec; bucket: ServerBucket | undefined }
+interface AccountState { spec: ModeSpec; bucket: ServerBucket | undefined; requests: number }
 
 export class Behaviour {
   readonly calls: CallCounters = { total: 0, byVerdict: { ok: 0, denied: 0, 'not-found': 0, throttled: 0, 'server-error': 0 }, byAccount: new Map() };
@@ -51,7 +53,7 @@ export class Behaviour {
   }
 
   private static state(spec: ModeSpec): AccountState {
-    return { spec, bucket: typeof spec === 'object' && 'throttled' in spec ? new ServerBucket(spec.throttled) : undefined };
+    return { spec, bucket: typeof spec === 'object' && 'throttled' in spec ? new ServerBucket(spec.throttled) : undefined, requests: 0 };
   }
 
   setDefaultMode(spec: ModeSpec): void { this.defaultMode = spec; }
@@ -86,8 +88,10 @@ export class Behaviour {
       if (state.bucket) this.modes.set(account, state);
     }
     const { spec, bucket } = state;
+    state.requests++;
     if (typeof spec === 'string') return spec;
     if ('throttled' in spec) return bucket?.tryTake() ? 'ok' : 'throttled';
+    if ('throttledFirst' in spec) return state.requests <= spec.throttledFirst ? 'throttled' : spec.then ?? 'ok';
     await sleep(spec.slow);
     return spec.then ?? 'ok';
   }

@@ -1,7 +1,7 @@
 // One end-to-end run for the observability tests (scrape, logs, live page): the whole service on
 // the embedded log against the emulators, every log line captured, and traffic that reaches every
-// branch of the topology: checks of each provider (one AWS call throttled by a tiny emulated
-// quota, then retried), a cached replay, a user recheck, a source Sources does not know, refused
+// branch of the topology: checks of each provider (the first AWS call for one role throttled,
+// then retried), a cached replay, a user recheck, a source Sources does not know, refused
 // ingress requests, and a record that cannot be decoded (dead-lettered).
 import { Writable } from 'node:stream';
 import { loadConfig, type Config } from '../../src/config/index.ts';
@@ -43,8 +43,10 @@ export async function waitUntil(what: string, condition: () => boolean, timeoutM
 }
 
 export async function runScenario(): Promise<Scenario> {
-  // AWS lets one call a quarter second through: the two demo AWS sources checked at once make one throttle reply
-  const emulators = await startEmulators({ latencyMs: 5, buckets: { aws: { ratePerSec: 4, burst: 1 } } });
+  const emulators = await startEmulators({ latencyMs: 5 });
+  // exactly one throttle reply, whatever the machine's pace (a quota bucket would make it timing)
+  const throttledOnce = emulators.demo.find((source) => source.provider === 'aws' && source.expected === 'available')!;
+  emulators.sts.setMode(throttledOnce.accountRef, { throttledFirst: 1 });
   const lines: string[] = [];
   const sink = new Writable({ write(chunk: Buffer, _encoding, done) { lines.push(...chunk.toString().split('\n').filter(Boolean)); done(); } });
   let service: RunningService | undefined;
