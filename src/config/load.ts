@@ -1,6 +1,8 @@
 // loadConfig: the environment → a validated, frozen Config. Runs once at start; any bad variable
 // stops the service with the variable's name and what it should be.
 import { resolveTopics } from '../contract/topics.ts';
+import type { KafkaSecurity, SaslMechanism, SecurityProtocol } from '../runtime/kafka/security.ts';
+import { withClowder } from './clowder.ts';
 import { ConfigError, type ConfigProblem } from './errors.ts';
 import { validateEnvironment } from './schema.ts';
 import type { Provider } from '../domain/types.ts';
@@ -59,6 +61,7 @@ function crossChecks(env: Record<string, string | number>, problems: ConfigProbl
   if (typeof gcpPermissions === 'string' && list(gcpPermissions).length > 100) {
     problems.push({ variable: 'GCP_REQUIRED_PERMISSIONS', message: `GCP_REQUIRED_PERMISSIONS must list at most 100 permissions, got ${list(gcpPermissions).length}` });
   }
+  kafkaSecurityChecks(env, problems);
   allOrNone(['AZURE_TENANT_ID', 'AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET']);
   const topicVars = ['TOPIC_REQUESTS', 'TOPIC_PRIORITY', 'TOPIC_STATUS', 'TOPIC_DEAD_LETTER'];
   const seen = new Map<unknown, string>();
@@ -69,6 +72,52 @@ function crossChecks(env: Record<string, string | number>, problems: ConfigProbl
   }
 }
 
+// The Kafka security variables only make sense together: SASL settings need a sasl_* protocol
+// (and all three of them), TLS files need ssl or sasl_ssl, a client certificate needs its key.
+// A setting that would be silently ignored is an error, not a surprise in production.
+function kafkaSecurityChecks(env: Record<string, string | number>, problems: ConfigProblem[]): void {
+  const protocol = env.KAFKA_SECURITY_PROTOCOL as SecurityProtocol | undefined;
+  const given = (names: string[]) => names.filter((n) => env[n] !== undefined);
+  const securityVars = ['KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD', 'KAFKA_SSL_CA_FILE', 'KAFKA_SSL_CERT_FILE', 'KAFKA_SSL_KEY_FILE', 'KAFKA_SSL_KEY_PASSWORD'];
+  if (env.KAFKA_BROKERS === undefined) {
+    const stray = given(protocol !== 'plaintext' ? ['KAFKA_SECURITY_PROTOCOL', ...securityVars] : securityVars);
+    if (stray.length > 0) problems.push({ variable: stray[0]!, message: `${stray.join(', ')} apply to Kafka clients: set KAFKA_BROKERS too (without it the service runs on its embedded log)` });
+    return;
+  }
+  if (protocol === undefined) return; // reported by the schema
+  const sasl = ['KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'];
+  if (protocol.startsWith('sasl_')) {
+    const missing = sasl.filter((n) => env[n] === undefined);
+    if (missing.length > 0) problems.push({ variable: missing[0]!, message: `${missing.join(', ')} must be set with KAFKA_SECURITY_PROTOCOL=${protocol}` });
+  } else {
+    const stray = given(sasl);
+    if (stray.length > 0) problems.push({ variable: stray[0]!, message: `${stray.join(', ')} need KAFKA_SECURITY_PROTOCOL sasl_plaintext or sasl_ssl (it is ${protocol})` });
+  }
+  const tls = ['KAFKA_SSL_CA_FILE', 'KAFKA_SSL_CERT_FILE', 'KAFKA_SSL_KEY_FILE', 'KAFKA_SSL_KEY_PASSWORD'];
+  if (protocol !== 'ssl' && protocol !== 'sasl_ssl') {
+    const stray = given(tls);
+    if (stray.length > 0) problems.push({ variable: stray[0]!, message: `${stray.join(', ')} need KAFKA_SECURITY_PROTOCOL ssl or sasl_ssl (it is ${protocol})` });
+    return;
+  }
+  const [cert, key] = [env.KAFKA_SSL_CERT_FILE !== undefined, env.KAFKA_SSL_KEY_FILE !== undefined];
+  if (cert !== key) problems.push({ variable: cert ? 'KAFKA_SSL_KEY_FILE' : 'KAFKA_SSL_CERT_FILE', message: 'KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE must be set together (mutual TLS)' });
+  if (env.KAFKA_SSL_KEY_PASSWORD !== undefined && !key) problems.push({ variable: 'KAFKA_SSL_KEY_PASSWORD', message: 'KAFKA_SSL_KEY_PASSWORD needs KAFKA_SSL_KEY_FILE' });
+}
+
+function kafkaSecurity(env: Record<string, string | number>): KafkaSecurity {
+  const optional = (name: string) => env[name] as string | undefined;
+  const protocol = env.KAFKA_SECURITY_PROTOCOL as SecurityProtocol;
+  const security: KafkaSecurity = { protocol };
+  if (protocol.startsWith('sasl_')) {
+    security.sasl = { mechanism: env.KAFKA_SASL_MECHANISM as SaslMechanism, username: optional('KAFKA_SASL_USERNAME')!, password: optional('KAFKA_SASL_PASSWORD')! };
+  }
+  if (protocol === 'ssl' || protocol === 'sasl_ssl') {
+    const tls = { caFile: optional('KAFKA_SSL_CA_FILE'), certFile: optional('KAFKA_SSL_CERT_FILE'), keyFile: optional('KAFKA_SSL_KEY_FILE'), keyPassword: optional('KAFKA_SSL_KEY_PASSWORD') };
+    security.tls = Object.fromEntries(Object.entries(tls).filter(([, v]) => v !== undefined));
+  }
+  return security;
+}
+
 function build(env: Record<string, string | number>): Config {
   const str = (name: string) => env[name] as string;
   const optional = (name: string) => env[name] as string | undefined;
@@ -77,7 +126,7 @@ function build(env: Record<string, string | number>): Config {
   return {
     http: { host: str('HOST'), port: num('PORT'), metricsPort: num('METRICS_PORT') },
     logLevel: str('LOG_LEVEL') as LogLevel,
-    kafka: { brokers: optional('KAFKA_BROKERS'), clientId: str('KAFKA_CLIENT_ID'), groupId: str('KAFKA_GROUP_ID') },
+    kafka: { brokers: optional('KAFKA_BROKERS'), clientId: str('KAFKA_CLIENT_ID'), groupId: str('KAFKA_GROUP_ID'), security: kafkaSecurity(env) },
     topics: resolveTopics({
       requests: str('TOPIC_REQUESTS'), priority: str('TOPIC_PRIORITY'), status: str('TOPIC_STATUS'), deadLetter: str('TOPIC_DEAD_LETTER'),
     }),
@@ -125,12 +174,14 @@ function build(env: Record<string, string | number>): Config {
 }
 
 /**
- * Reads every variable of CONFIG_VARIABLES from `env`, validates them once (an empty value counts
+ * Reads every variable of CONFIG_VARIABLES from `env` (over Clowder's configuration when
+ * ACG_CONFIG is set, see withClowder), validates them once (an empty value counts
  * as unset, so the default applies) and returns the deeply frozen Config. Throws ConfigError
  * naming every bad variable and what it should be; secret values are never echoed.
  * @example const config = loadConfig(process.env, { require: ['SOURCES_URL'] });
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): Config {
+export function loadConfig(given: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): Config {
+  const env = withClowder(given);
   const flat: Record<string, string | number> = {};
   for (const spec of CONFIG_VARIABLES) {
     const raw = env[spec.name]?.trim();
@@ -162,8 +213,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
  */
 export function redactConfig(config: Config): unknown {
   const redact = (value: string | undefined) => (value === undefined ? undefined : '<redacted>');
+  const { sasl, tls } = config.kafka.security;
+  const security = {
+    ...config.kafka.security,
+    ...(sasl ? { sasl: { ...sasl, password: '<redacted>' } } : {}),
+    ...(tls ? { tls: { ...tls, keyPassword: redact(tls.keyPassword) } } : {}),
+  };
   return {
     ...config,
+    kafka: { ...config.kafka, security },
     aws: { ...config.aws, accessKeyId: redact(config.aws.accessKeyId), secretAccessKey: redact(config.aws.secretAccessKey) },
     azure: { ...config.azure, clientSecret: redact(config.azure.clientSecret) },
   };

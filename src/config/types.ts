@@ -1,6 +1,7 @@
 // The validated, frozen configuration every part of the service reads.
 import type { Topics } from '../contract/topics.ts';
 import type { Provider } from '../domain/types.ts';
+import type { KafkaSecurity } from '../runtime/kafka/security.ts';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -21,7 +22,7 @@ export interface Config {
   http: { host: string; port: number; metricsPort: number };
   logLevel: LogLevel;
   /** `brokers` undefined = run on the embedded in-process log */
-  kafka: { brokers: string | undefined; clientId: string; groupId: string };
+  kafka: { brokers: string | undefined; clientId: string; groupId: string; security: KafkaSecurity };
   topics: Readonly<Topics>;
   cache: { ttlSeconds: number };
   sources: { url: string | undefined; timeoutMs: number };

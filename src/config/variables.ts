@@ -3,6 +3,7 @@
 // drift. Order here is the order of the README table.
 import { DEFAULT_TOPICS } from '../contract/topics.ts';
 import { DEFAULT_AWS_PERMISSIONS, DEFAULT_AZURE_PERMISSIONS, DEFAULT_GCP_PERMISSIONS } from './required-permissions.ts';
+import { SASL_MECHANISMS, SECURITY_PROTOCOLS } from '../runtime/kafka/security.ts';
 
 export interface VariableSpec {
   name: string;
@@ -52,6 +53,7 @@ const permissionList = (name: string, defaults: readonly string[], meaning: stri
 });
 
 export const CONFIG_VARIABLES: readonly VariableSpec[] = [
+  file('ACG_CONFIG', 'Clowder\'s app configuration (cdappconfig.json): Kafka brokers, security and CA, topic names, ports; explicitly set variables win'),
   text('HOST', '0.0.0.0', 'address the ingress and metrics servers listen on'),
   port('PORT', 8000, 'ingress HTTP port'),
   port('METRICS_PORT', 9000, 'Prometheus metrics port (`/metrics`)'),
@@ -64,6 +66,20 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
     schema: { type: 'string', pattern: '^[^\\s,:]+:[0-9]{1,5}(,[^\\s,:]+:[0-9]{1,5})*$' }, expects: 'a comma-separated list of host:port',
   },
   text('KAFKA_CLIENT_ID', 'sources-availability-check', 'Kafka client id'),
+  {
+    name: 'KAFKA_SECURITY_PROTOCOL', default: 'plaintext', meaning: 'how every Kafka client connects: TLS (`ssl`, `sasl_ssl`) and SASL authentication (`sasl_plaintext`, `sasl_ssl`)',
+    schema: { type: 'string', enum: [...SECURITY_PROTOCOLS] }, expects: `one of ${SECURITY_PROTOCOLS.join(', ')}`,
+  },
+  {
+    name: 'KAFKA_SASL_MECHANISM', meaning: 'SASL mechanism (required with `sasl_*`)',
+    schema: { type: 'string', enum: [...SASL_MECHANISMS] }, expects: `one of ${SASL_MECHANISMS.join(', ')}`,
+  },
+  text('KAFKA_SASL_USERNAME', undefined, 'SASL user name (required with `sasl_*`)'),
+  text('KAFKA_SASL_PASSWORD', undefined, 'SASL password (required with `sasl_*`)', { secret: true }),
+  file('KAFKA_SSL_CA_FILE', 'PEM CA certificate(s) the brokers\' certificates must chain to (`ssl`, `sasl_ssl`); unset = the system\'s trusted CAs'),
+  file('KAFKA_SSL_CERT_FILE', 'PEM client certificate for mutual TLS (set with KAFKA_SSL_KEY_FILE)'),
+  file('KAFKA_SSL_KEY_FILE', 'PEM private key of KAFKA_SSL_CERT_FILE'),
+  text('KAFKA_SSL_KEY_PASSWORD', undefined, 'password of an encrypted KAFKA_SSL_KEY_FILE', { secret: true }),
   text('KAFKA_GROUP_ID', 'sources-availability-check', 'application id: the consumer group, and the prefix of internal topics'),
   topic('TOPIC_REQUESTS', DEFAULT_TOPICS.requests, 'topic of scheduled check requests'),
   topic('TOPIC_PRIORITY', DEFAULT_TOPICS.priority, 'topic of user-triggered (no-cache) checks, consumed first'),

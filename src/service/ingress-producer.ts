@@ -5,6 +5,7 @@
 import type { KafkaRecord } from '../contract/index.ts';
 import type { ProbeResult } from '../metrics/index.ts';
 import { AckedProducer } from '../runtime/kafka/acked-producer.ts';
+import type { KafkaSecurity } from '../runtime/kafka/security.ts';
 import { ClusterReachability } from '../runtime/kafka/cluster-reachability.ts';
 import type { RuntimeLogger } from '../runtime/kafka/options.ts';
 import { kafkaStartError } from './kafka-start-error.ts';
@@ -18,6 +19,8 @@ export interface IngressProducer {
 
 export interface IngressProducerOptions {
   brokers: string;
+  /** default: plaintext */
+  security?: KafkaSecurity;
   clientId: string;
   /** a topic the probe asks metadata for (the request topic) */
   probeTopic: string;
@@ -31,7 +34,7 @@ export interface IngressProducerOptions {
  * @example const producer = await connectIngressProducer({ brokers, clientId, probeTopic: topics.requests, logger });
  */
 export async function connectIngressProducer(options: IngressProducerOptions): Promise<IngressProducer> {
-  const producer = new AckedProducer({ brokers: options.brokers, clientId: options.clientId });
+  const producer = new AckedProducer({ brokers: options.brokers, security: options.security, clientId: options.clientId });
   try {
     await producer.connect();
   } catch (err) {

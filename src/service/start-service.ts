@@ -133,7 +133,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         limiter.setQuotaShare(0);
         const onOwnership = (owned: number, total: number) => limiter.setQuotaShare(total > 0 ? owned / total : 0);
         runtime = result.kafka = new KafkaRuntime(topology, {
-          brokers, applicationId: config.kafka.groupId, clientId: config.kafka.clientId, onRecordError, onOwnership, logger, shutdownGraceMs: SHUTDOWN_GRACE_MS,
+          brokers, security: config.kafka.security, applicationId: config.kafka.groupId, clientId: config.kafka.clientId, onRecordError, onOwnership, logger,
+          shutdownGraceMs: SHUTDOWN_GRACE_MS,
         });
       } else {
         runtime = result.embedded = new EmbeddedRuntime(topology, { partitions: 4, onRecordError });
@@ -161,7 +162,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
           embedded.produce(topic, { key: record.key?.toString() ?? null, value: record.value, headers: headerMap(record.headers) });
         };
       } else {
-        const producer = await connectIngressProducer({ brokers: brokers!, clientId: `${config.kafka.clientId}-ingress`, probeTopic: config.topics.requests, logger });
+        const producer = await connectIngressProducer({ brokers: brokers!, security: config.kafka.security, clientId: `${config.kafka.clientId}-ingress`, probeTopic: config.topics.requests, logger });
         stops.push(() => producer.disconnect());
         publish = producer.publish;
         canPublish = producer.ready;

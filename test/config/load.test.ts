@@ -20,7 +20,7 @@ function problemsOf(env: NodeJS.ProcessEnv, options = {}): ConfigError {
 test('defaults with an empty environment', () => {
   const config = loadConfig({});
   assert.equal(config.http, { host: '0.0.0.0', port: 8000, metricsPort: 9000 });
-  assert.equal(config.kafka, { brokers: undefined, clientId: 'sources-availability-check', groupId: 'sources-availability-check' });
+  assert.equal(config.kafka, { brokers: undefined, clientId: 'sources-availability-check', groupId: 'sources-availability-check', security: { protocol: 'plaintext' } });
   assert.equal({ ...config.topics }, {
     requests: 'platform.provisioning.internal.availability-check',
     priority: 'platform.provisioning.internal.availability-check.priority',
@@ -102,7 +102,7 @@ test('secrets are never echoed', () => {
   const long = problemsOf({ AWS_ACCESS_KEY_ID: 'x'.repeat(5000), AWS_SECRET_ACCESS_KEY: secret });
   assert.match(long.message, /AWS_ACCESS_KEY_ID must be a non-empty string of at most 4096 characters$/m);
   assert.not.match(long.message, 'xxxx');
-  assert.equal([...SECRET_VARIABLES].sort(), ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AZURE_CLIENT_SECRET']);
+  assert.equal([...SECRET_VARIABLES].sort(), ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AZURE_CLIENT_SECRET', 'KAFKA_SASL_PASSWORD', 'KAFKA_SSL_KEY_PASSWORD']);
 });
 
 test('redactConfig hides every secret', () => {

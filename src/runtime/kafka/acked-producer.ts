@@ -4,6 +4,7 @@
 import Kafka from 'node-rdkafka';
 import { releaseClient } from './admin.ts';
 import { baseClientConfig } from './options.ts';
+import { connectClient, REPORT_CONNECT_FAILURES, type KafkaSecurity } from './security.ts';
 
 export interface OutgoingMessage {
   topic: string;
@@ -18,6 +19,8 @@ export interface Delivery { topic: string; partition: number; offset: number }
 
 export interface AckedProducerOptions {
   brokers: string;
+  /** default: plaintext */
+  security?: KafkaSecurity;
   clientId: string;
   /** extra librdkafka properties, e.g. linger.ms */
   librdkafka?: Record<string, string | number | boolean>;
@@ -68,13 +71,14 @@ export class AckedProducer {
 
   constructor(options: AckedProducerOptions) {
     this.#producer = new Kafka.Producer({
-      ...baseClientConfig(options.brokers),
+      ...baseClientConfig(options.brokers, options.security),
       'client.id': options.clientId,
       dr_cb: true,
       // idempotence: retries after a broker hiccup neither duplicate nor reorder a partition's messages
       'enable.idempotence': true,
       'linger.ms': 5,
       'socket.keepalive.enable': true,
+      ...REPORT_CONNECT_FAILURES,
       ...options.librdkafka,
     }, { ...options.topicConfig });
     this.#producer.on('delivery-report', (err, report) => {
@@ -92,8 +96,7 @@ export class AckedProducer {
   get client(): Kafka.Producer { return this.#producer; }
 
   async connect(timeoutMs = 30_000): Promise<void> {
-    await new Promise<void>((resolve, reject) =>
-      this.#producer.connect({ timeout: timeoutMs }, (err) => (err ? reject(new Error(`producer connect: ${err.message}`)) : resolve())));
+    await connectClient(this.#producer, 'producer connect', timeoutMs);
     this.#producer.setPollInterval(5);
   }
 

@@ -2,6 +2,7 @@
 // configuration (the table changelog is compacted), and leave existing topics alone.
 import Kafka from 'node-rdkafka';
 import { baseClientConfig } from './options.ts';
+import { connectClient, PLAINTEXT, REPORT_CONNECT_FAILURES, type KafkaSecurity } from './security.ts';
 
 export interface TopicSpec {
   name: string;
@@ -13,8 +14,8 @@ export interface TopicSpec {
 const TOPIC_ALREADY_EXISTS = Kafka.CODES.ERRORS.ERR_TOPIC_ALREADY_EXISTS;
 
 /** Creates each topic that does not exist yet; an existing topic is not altered. */
-export async function ensureTopics(brokers: string, topics: TopicSpec[], timeoutMs = 30_000): Promise<void> {
-  const admin = Kafka.AdminClient.create({ ...baseClientConfig(brokers), 'client.id': 'availability-check-admin' });
+export async function ensureTopics(brokers: string, topics: TopicSpec[], timeoutMs = 30_000, security: KafkaSecurity = PLAINTEXT): Promise<void> {
+  const admin = Kafka.AdminClient.create({ ...baseClientConfig(brokers, security), 'client.id': 'availability-check-admin' });
   try {
     for (const topic of topics) {
       await new Promise<void>((resolve, reject) => admin.createTopic({
@@ -30,10 +31,10 @@ export async function ensureTopics(brokers: string, topics: TopicSpec[], timeout
 }
 
 /** Partition count of each named topic (absent topics are left out). */
-export async function partitionCounts(brokers: string, topics: string[], timeoutMs = 15_000): Promise<Map<string, number>> {
-  const producer = new Kafka.Producer({ ...baseClientConfig(brokers), 'client.id': 'availability-check-metadata', 'allow.auto.create.topics': false });
+export async function partitionCounts(brokers: string, topics: string[], timeoutMs = 15_000, security: KafkaSecurity = PLAINTEXT): Promise<Map<string, number>> {
+  const producer = new Kafka.Producer({ ...baseClientConfig(brokers, security), 'client.id': 'availability-check-metadata', 'allow.auto.create.topics': false, ...REPORT_CONNECT_FAILURES });
   try {
-    await new Promise<void>((resolve, reject) => producer.connect({ timeout: timeoutMs }, (err) => (err ? reject(new Error(`metadata connect: ${err.message}`)) : resolve())));
+    await connectClient(producer, 'metadata connect', timeoutMs);
   } catch (error) {
     await releaseClient(producer);
     throw error;

@@ -8,6 +8,7 @@ import { releaseClient } from './admin.ts';
 import type { KeyValueStore } from '../../dsl/store-ref.ts';
 import { KafkaRuntimeError } from './errors.ts';
 import { baseClientConfig, type LibrdkafkaConfig } from './options.ts';
+import type { KafkaSecurity } from './security.ts';
 
 export interface RestoreTarget {
   /** the changelog topic */
@@ -24,6 +25,8 @@ export interface RestoreResult {
 
 export interface RestoreOptions {
   brokers: string;
+  /** default: plaintext */
+  security?: KafkaSecurity;
   clientId: string;
   /** give up connecting after this long (default 10000 ms) */
   connectTimeoutMs?: number;
@@ -97,7 +100,7 @@ export class ChangelogRestorer implements ShardRestorer {
     if (this.#consumer?.isConnected()) return this.#consumer;
     if (this.#consumer) await releaseClient(this.#consumer);
     const consumer = new Kafka.KafkaConsumer({
-      ...baseClientConfig(this.#options.brokers),
+      ...baseClientConfig(this.#options.brokers, this.#options.security),
       'client.id': `${this.#options.clientId}-restore`,
       // required by librdkafka; never joined (assign only) and never committed to
       'group.id': `${this.#options.clientId}-restore`,

@@ -6,6 +6,7 @@ import { ttlTableFactory } from '../embedded/create-stores.ts';
 import { systemClock } from '../task/clock.ts';
 import type { InputRecord, TaskClock } from '../task/contract.ts';
 import { KafkaRuntimeError } from './errors.ts';
+import { PLAINTEXT, securityClientConfig, type KafkaSecurity } from './security.ts';
 
 export type LibrdkafkaConfig = Record<string, string | number | boolean>;
 
@@ -19,6 +20,8 @@ export interface RuntimeLogger {
 export interface KafkaRuntimeOptions {
   /** bootstrap.servers, e.g. "127.0.0.1:9092" */
   brokers: string;
+  /** how every client authenticates and whom it trusts (default: plaintext) */
+  security?: KafkaSecurity;
   /** consumer group id (default: the topology's applicationId) */
   applicationId?: string;
   /** client.id prefix (default: the application id) */
@@ -68,6 +71,7 @@ export interface KafkaRuntimeOptions {
 
 export interface ResolvedOptions {
   readonly brokers: string;
+  readonly security: KafkaSecurity;
   readonly applicationId: string;
   readonly clientId: string;
   readonly clock: TaskClock;
@@ -104,8 +108,8 @@ const POSITIVE_INTEGERS = [
  * restore consumer, admin): where the cluster is and how to reach it. The one place to add
  * connection settings; each client adds its own role's settings on top.
  */
-export function baseClientConfig(brokers: string): LibrdkafkaConfig {
-  return { 'bootstrap.servers': brokers };
+export function baseClientConfig(brokers: string, security: KafkaSecurity = PLAINTEXT): LibrdkafkaConfig {
+  return { 'bootstrap.servers': brokers, ...securityClientConfig(security) };
 }
 
 /** Defaults merged in, every value checked; throws KAFKA_INVALID_OPTION naming the bad one. */
@@ -123,6 +127,7 @@ export function resolveOptions(options: KafkaRuntimeOptions, topologyApplication
   if (numbers.maxUnfinished! < numbers.maxUnfinishedPerPartition!) throw invalid('maxUnfinished', 'must be >= maxUnfinishedPerPartition');
   return Object.freeze({
     brokers: options.brokers,
+    security: options.security ?? PLAINTEXT,
     applicationId,
     clientId: options.clientId ?? applicationId,
     clock: options.clock ?? systemClock,

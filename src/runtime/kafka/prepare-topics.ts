@@ -4,24 +4,25 @@
 import type { Topology } from '../../dsl/topology.ts';
 import { changelogTopicConfig, ensureTopics, partitionCounts, type TopicSpec } from './admin.ts';
 import { KafkaRuntimeError } from './errors.ts';
+import type { KafkaSecurity } from './security.ts';
 
 export interface PreparedTopics {
   /** partition count per source topic */
   readonly sources: ReadonlyMap<string, number>;
 }
 
-export async function prepareTopics(topology: Topology, brokers: string, options: { partitions: number; createTopics: boolean }): Promise<PreparedTopics> {
+export async function prepareTopics(topology: Topology, brokers: string, options: { partitions: number; createTopics: boolean; security?: KafkaSecurity }): Promise<PreparedTopics> {
   const sourceTopics = topology.sources.map((s) => s.topic);
   const sinkTopics = [...new Set(topology.sinks.map((s) => s.topic))].filter((t) => !sourceTopics.includes(t));
   const changelogs = topology.stores.map((ref) => ref.changelogTopic);
-  let counts = await partitionCounts(brokers, [...sourceTopics, ...sinkTopics, ...changelogs]);
+  let counts = await partitionCounts(brokers, [...sourceTopics, ...sinkTopics, ...changelogs], undefined, options.security);
   if (options.createTopics) {
     const missing: TopicSpec[] = [...sourceTopics, ...sinkTopics].filter((t) => !counts.has(t)).map((name) => ({ name, partitions: options.partitions }));
     if (missing.length > 0) {
-      await ensureTopics(brokers, missing);
+      await ensureTopics(brokers, missing, undefined, options.security);
       // a topic just created may take a moment to appear in the metadata the broker answers with
       for (let attempt = 0; ; attempt++) {
-        counts = await partitionCounts(brokers, [...sourceTopics, ...sinkTopics, ...changelogs]);
+        counts = await partitionCounts(brokers, [...sourceTopics, ...sinkTopics, ...changelogs], undefined, options.security);
         if (sourceTopics.every((t) => counts.has(t)) || attempt >= 20) break;
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
@@ -46,7 +47,7 @@ export async function prepareTopics(topology: Topology, brokers: string, options
         throw new KafkaRuntimeError('KAFKA_PARTITION_MISMATCH', `changelog ${ref.changelogTopic} has ${existing} partitions, the source topics ${partitions}`);
       }
     }
-    if (toCreate.length > 0) await ensureTopics(brokers, toCreate);
+    if (toCreate.length > 0) await ensureTopics(brokers, toCreate, undefined, options.security);
   }
   return { sources };
 }

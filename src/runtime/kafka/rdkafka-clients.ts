@@ -22,7 +22,7 @@ export function rdkafkaClientSupplier(options: ResolvedOptions): KafkaClientSupp
     prepareTopics: async (topology) => Math.max(...(await prepareTopics(topology, options.brokers, options)).sources.values()),
     groupConsumer: (listener) => new RdkafkaGroupConsumer(options, listener),
     producer: () => new RdkafkaRecordProducer(options),
-    restorer: () => new ChangelogRestorer({ brokers: options.brokers, clientId: options.clientId }),
+    restorer: () => new ChangelogRestorer({ brokers: options.brokers, security: options.security, clientId: options.clientId }),
   };
 }
 
@@ -37,7 +37,7 @@ class RdkafkaGroupConsumer implements GroupConsumer {
     this.#logger = o.logger;
     this.#consumeTimeoutMs = o.consumeTimeoutMs;
     this.#consumer = new Kafka.KafkaConsumer({
-      ...baseClientConfig(o.brokers),
+      ...baseClientConfig(o.brokers, o.security),
       'group.id': o.applicationId,
       'client.id': `${o.clientId}-consumer`,
       'partition.assignment.strategy': 'range',
@@ -158,6 +158,7 @@ class RdkafkaRecordProducer implements RecordProducer {
   constructor(o: ResolvedOptions) {
     this.#producer = new AckedProducer({
       brokers: o.brokers,
+      security: o.security,
       clientId: `${o.clientId}-producer`,
       // Kafka's (Java) default partitioner, so keys land where the embedded log and Java clients put them
       topicConfig: { partitioner: 'murmur2_random' },
