@@ -45,11 +45,17 @@ export function strictStructural(schema: unknown): unknown {
 }
 
 export class ManifestValidator {
-  readonly #ajv = new Ajv({ allErrors: true, strict: true });
+  // strictTypes off: Kubernetes' int-or-string fields put `pattern` beside an anyOf of integer and
+  // string, which that schema-authoring check refuses; what validates is unchanged.
+  readonly #ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false });
   readonly #custom = new Map<string, ValidateFunction>();
 
   constructor() {
     // Kubernetes' vendor extensions carry no validation meaning for a single document.
+    // OpenAPI's number formats as the API server applies them; date-time is left to it.
+    this.#ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 });
+    this.#ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) });
+    this.#ajv.addFormat('date-time', true);
     for (const keyword of ['x-kubernetes-preserve-unknown-fields', 'x-kubernetes-int-or-string', 'x-kubernetes-list-type', 'x-kubernetes-list-map-keys', 'x-kubernetes-map-type', 'x-kubernetes-embedded-resource']) {
       this.#ajv.addKeyword(keyword);
     }
