@@ -38,7 +38,11 @@ const securityEnv = (overrides: Record<string, string> = {}) => ({
 const security = (): KafkaSecurity => ({ protocol: 'sasl_ssl', sasl: { mechanism: 'SCRAM-SHA-512', username, password }, tls: { caFile } });
 
 async function secureConsumer(topic: string): Promise<Kafka.KafkaConsumer> {
-  const consumer = new Kafka.KafkaConsumer({ ...baseClientConfig(brokers, security()), 'group.id': uniqueName('sasl-reader'), 'enable.auto.commit': false }, { 'auto.offset.reset': 'earliest' });
+  // metadata every second: a topic the service created just before may otherwise stay invisible
+  // to the subscription for librdkafka's default refresh interval (5 minutes)
+  const consumer = new Kafka.KafkaConsumer({
+    ...baseClientConfig(brokers, security()), 'group.id': uniqueName('sasl-reader'), 'enable.auto.commit': false, 'topic.metadata.refresh.interval.ms': 1000,
+  }, { 'auto.offset.reset': 'earliest' });
   await new Promise<void>((resolve, reject) => consumer.connect({ timeout: 15_000 }, (err) => (err ? reject(err) : resolve())));
   consumer.subscribe([topic]);
   return consumer;
@@ -132,7 +136,7 @@ test('ACG_CONFIG=… npx availability-check serve: Clowder\'s brokers, credentia
   }));
   const env: NodeJS.ProcessEnv = {
     ...process.env, ACG_CONFIG: acgConfig, HOST: '127.0.0.1', LOG_LEVEL: 'info', KAFKA_GROUP_ID: `${prefix}-worker`,
-    SOURCES_URL: emulators.sourcesUrl, AWS_ENDPOINT_URL_STS: emulators.sts.url, AWS_ACCESS_KEY_ID: emulators.sts.accessKeyId, AWS_SECRET_ACCESS_KEY: 'emulator-secret',
+    SOURCES_URL: emulators.sourcesUrl, AWS_ENDPOINT_URL_STS: emulators.sts.url, AWS_ENDPOINT_URL_IAM: emulators.sts.url, AWS_ACCESS_KEY_ID: emulators.sts.accessKeyId, AWS_SECRET_ACCESS_KEY: 'emulator-secret',
   };
   for (const name of ['KAFKA_BROKERS', 'PORT', 'METRICS_PORT']) delete env[name]; // from Clowder only
   let output = '';
@@ -153,7 +157,7 @@ test('ACG_CONFIG=… npx availability-check serve: Clowder\'s brokers, credentia
       body: JSON.stringify({ source_id: source.sourceId }),
     });
     assert.is(response.status, 202, 'the ingress listens on Clowder\'s publicPort');
-    const [message] = await consumeExactly(reader, 1, 60_000);
+    const [message] = await consumeExactly(reader, 1, 60_000).catch((err: Error) => { throw new Error(`${err.message}; serve's output:\n${output.slice(-3000)}`); });
     assert.is(message!.key?.toString(), source.applicationId, 'the status arrived on the actual status topic');
     const counts = await partitionCounts(brokers, [...Object.values(actual), ...Object.values(requested)], undefined, security());
     for (const name of [actual.requests, actual.priority]) assert.ok(counts.has(name), `${name} (actual) is used`);
