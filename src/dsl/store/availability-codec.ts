@@ -36,7 +36,7 @@
 import type { ApplicationStatus, AvailabilityStatus, SourceCheckResult } from '../../domain/types.ts';
 import { StoreError } from './errors.ts';
 import type { ValueCodec } from './types.ts';
-import { ByteReader, varintLength, writeVarint } from './varint.ts';
+import { ByteReader, lengthPrefixedSize, varintLength, writeLengthPrefixed, writeVarint } from './varint.ts';
 
 const GENERAL_FORM = 1;
 const SHORT_FORM = 2;
@@ -148,17 +148,11 @@ export function createAvailabilityCodec(options: AvailabilityCodecOptions = {}):
     const unowned = encodeStatuses(result.statuses);
     if (tenant === '') return unowned;
     const parts = tenantParts(tenant, tenantPrefixes);
-    const tenantSize = parts.text === undefined ? varintLength(parts.value) : varintLength(parts.text.length) + parts.text.length;
+    const tenantSize = parts.text === undefined ? varintLength(parts.value) : lengthPrefixedSize(parts.text);
     const bytes = new Uint8Array(1 + tenantSize + unowned.length);
     bytes[0] = (OWNED_FORM << 5) | (parts.prefix << 3) | parts.zeros;
     let offset = 1;
-    if (parts.text === undefined) {
-      offset = writeVarint(bytes, offset, parts.value);
-    } else {
-      offset = writeVarint(bytes, offset, parts.text.length);
-      bytes.set(parts.text, offset);
-      offset += parts.text.length;
-    }
+    offset = parts.text === undefined ? writeVarint(bytes, offset, parts.value) : writeLengthPrefixed(bytes, offset, parts.text);
     bytes.set(unowned, offset);
     return bytes;
   }
@@ -185,7 +179,7 @@ export function createAvailabilityCodec(options: AvailabilityCodecOptions = {}):
       } else {
         header |= 2;
         part.idText = encoder.encode(applicationId);
-        size += varintLength(part.idText.length) + part.idText.length;
+        size += lengthPrefixedSize(part.idText);
       }
       const known = errorIndex.get(error);
       if (error === '') {
@@ -199,7 +193,7 @@ export function createAvailabilityCodec(options: AvailabilityCodecOptions = {}):
       } else {
         header |= ERROR_INLINE << 2;
         part.errorText = encoder.encode(error);
-        size += varintLength(part.errorText.length) + part.errorText.length;
+        size += lengthPrefixedSize(part.errorText);
       }
       part.header = header;
       parts.push(part);
@@ -225,19 +219,9 @@ export function createAvailabilityCodec(options: AvailabilityCodecOptions = {}):
     for (const part of parts) {
       if (statusForm) bytes[offset++] = part.status;
       bytes[offset++] = part.header;
-      if (part.idText === undefined) {
-        offset = writeVarint(bytes, offset, part.id);
-      } else {
-        offset = writeVarint(bytes, offset, part.idText.length);
-        bytes.set(part.idText, offset);
-        offset += part.idText.length;
-      }
+      offset = part.idText === undefined ? writeVarint(bytes, offset, part.id) : writeLengthPrefixed(bytes, offset, part.idText);
       if (part.errorRef !== undefined) offset = writeVarint(bytes, offset, part.errorRef);
-      if (part.errorText !== undefined) {
-        offset = writeVarint(bytes, offset, part.errorText.length);
-        bytes.set(part.errorText, offset);
-        offset += part.errorText.length;
-      }
+      if (part.errorText !== undefined) offset = writeLengthPrefixed(bytes, offset, part.errorText);
     }
     return bytes;
   }

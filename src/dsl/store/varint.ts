@@ -23,6 +23,18 @@ export function writeVarint(target: Uint8Array, offset: number, value: number): 
   return offset;
 }
 
+/** Bytes `bytes` take written with writeLengthPrefixed: their length as a varint, then themselves. */
+export function lengthPrefixedSize(bytes: Uint8Array): number {
+  return varintLength(bytes.length) + bytes.length;
+}
+
+/** Writes the length of `bytes` as a varint, then `bytes`; returns the offset just after them. */
+export function writeLengthPrefixed(target: Uint8Array, offset: number, bytes: Uint8Array): number {
+  offset = writeVarint(target, offset, bytes.length);
+  target.set(bytes, offset);
+  return offset + bytes.length;
+}
+
 /** A cursor over encoded bytes that fails with a clear error instead of reading past the end. */
 export class ByteReader {
   offset = 0;
