@@ -4,11 +4,10 @@
 // .cache/clowder/. Later runs are offline.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { parse } from 'yaml';
-import type { CustomResourceDefinition } from './strimzi-crd.ts';
+import { cachedCrd, type CustomResourceDefinition } from './strimzi-crd.ts';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
@@ -45,15 +44,5 @@ async function download(dir: string, target: string): Promise<void> {
 
 /** The ClowdApp CRD of CLOWDER_VERSION, fetched on first use. */
 export async function clowdAppCrd(): Promise<CustomResourceDefinition> {
-  const dir = path.join(root, '.cache/clowder', CLOWDER_VERSION);
-  const target = path.join(dir, 'cloud.redhat.com_clowdapps.yaml');
-  if (!existsSync(target)) {
-    mkdirSync(dir, { recursive: true });
-    await download(dir, target);
-  }
-  const crd = parse(readFileSync(target, 'utf8')) as CustomResourceDefinition;
-  if (crd?.kind !== 'CustomResourceDefinition' || crd.spec?.names?.kind !== 'ClowdApp') {
-    throw new Error(`${target} is not the ClowdApp CRD; delete it to fetch it again`);
-  }
-  return crd;
+  return cachedCrd('ClowdApp', path.join(root, '.cache/clowder', CLOWDER_VERSION, 'cloud.redhat.com_clowdapps.yaml'), download);
 }

@@ -52,18 +52,24 @@ async function generate(dir: string, target: string): Promise<void> {
 }
 
 /** The KafkaTopic CRD, generated on first use. */
-export async function kafkaTopicCrd(): Promise<CustomResourceDefinition> {
-  const dir = path.join(root, '.cache/strimzi', strimziApiVersion());
-  const target = path.join(dir, '043-Crd-kafkatopic.yaml');
+/**
+ * The CRD of `kind` cached in `target`; `produce(dir, target)` writes it there on first use. A file
+ * that is not that CRD fails with a message saying to delete it.
+ */
+export async function cachedCrd(kind: string, target: string, produce: (dir: string, target: string) => Promise<void>): Promise<CustomResourceDefinition> {
   if (!existsSync(target)) {
-    mkdirSync(dir, { recursive: true });
-    await generate(dir, target);
+    mkdirSync(path.dirname(target), { recursive: true });
+    await produce(path.dirname(target), target);
   }
   const crd = parse(readFileSync(target, 'utf8')) as CustomResourceDefinition;
-  if (crd?.kind !== 'CustomResourceDefinition' || crd.spec?.names?.kind !== 'KafkaTopic') {
-    throw new Error(`${target} is not the KafkaTopic CRD; delete it to regenerate`);
+  if (crd?.kind !== 'CustomResourceDefinition' || crd.spec?.names?.kind !== kind) {
+    throw new Error(`${target} is not the ${kind} CRD; delete it to fetch or generate it again`);
   }
   return crd;
+}
+
+export async function kafkaTopicCrd(): Promise<CustomResourceDefinition> {
+  return cachedCrd('KafkaTopic', path.join(root, '.cache/strimzi', strimziApiVersion(), '043-Crd-kafkatopic.yaml'), generate);
 }
 
 /** The openAPIV3Schema of `apiVersion` (group/version), which the CRD must serve. */
