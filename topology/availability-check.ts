@@ -18,7 +18,7 @@
 import { jsonCodec, stringCodec, StreamsBuilder, type Headers, type KeyValue, type RetryPolicy, type Topology } from '../src/dsl/index.ts';
 import { createAvailabilityCodec } from '../src/dsl/store/index.ts';
 import {
-  checkRequestValueSchema, encodeStatusMessage, headerMap, identityFromRecordHeaders, tenantKey, TENANT_KEY_PREFIXES, type CheckRequestValue, type Topics,
+  checkRequestFromValue, checkRequestValueSchema, encodeStatusMessage, headerMap, identityFromRecordHeaders, tenantKey, TENANT_KEY_PREFIXES, type CheckRequestValue, type Topics,
 } from '../src/contract/index.ts';
 import type { ApplicationStatus, CheckRequest, RequestIdentity, SourceCheckResult } from '../src/domain/types.ts';
 import { TransientCheckError, type AvailabilityServices } from '../src/worker/services.ts';
@@ -71,14 +71,10 @@ function statusRecords(identity: RequestIdentity, statuses: readonly Application
   });
 }
 
-function readRequest(value: CheckRequestValue, headers: Headers): TenantRequest {
-  const identity = identityFromRecordHeaders(headers);
-  if (identity.orgId === '' && identity.accountNumber === '') {
-    throw new Error('check request headers carry neither an org id nor an account number');
-  }
-  // throws for a missing or unusable x-rh-identity: such a record is dead-lettered
-  const tenant = tenantKey(identity);
-  return { sourceId: value.source_id, identity, noCache: value.no_cache ?? false, requestId: value.request_id ?? '', tenant, spending: new RequestSpending() };
+/** Throws (the record is dead-lettered) for a key other than its source id or headers without a usable identity. */
+function readRequest(key: string | null, value: CheckRequestValue, headers: Headers): TenantRequest {
+  const request = checkRequestFromValue(key, value, headers);
+  return { ...request, tenant: tenantKey(request.identity), spending: new RequestSpending() };
 }
 
 async function checkSource(services: AvailabilityServices, request: TenantRequest, signal: AbortSignal): Promise<SourceVerdict> {
@@ -114,7 +110,7 @@ export function buildAvailabilityTopology(options: AvailabilityTopologyOptions):
   const routes = scheduled
     .merge('merge-requests', priority)
     .map('read-request', (record) => {
-      const request = readRequest(record.value, record.headers);
+      const request = readRequest(record.key, record.value, record.headers);
       return { key: tenantSourceKey(request), value: request };
     })
     .split('route-by-cache')

@@ -6,7 +6,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import type { CheckRequest } from '../domain/types.ts';
 import { ContractError } from './errors.ts';
 import { identityFromRecordHeaders, identityRecordHeaders } from './identity.ts';
-import { asText, type IncomingRecord, type KafkaRecord } from './record.ts';
+import { asText, type IncomingHeaders, type IncomingRecord, type KafkaRecord } from './record.ts';
 import { CONTENT_TYPE_HEADER, JSON_CONTENT_TYPE } from './status-message.ts';
 
 /** The value as it travels on the topic. */
@@ -114,11 +114,20 @@ export function decodeCheckRequest(record: IncomingRecord): CheckRequest {
   if (!validateCheckRequestValue(value)) {
     throw new ContractError('CHECK_REQUEST_INVALID', `invalid check request: ${ajv.errorsText(validateCheckRequestValue.errors, { dataVar: 'value' })}`);
   }
-  const key = asText(record.key);
-  if (key !== undefined && key !== value.source_id) {
+  return checkRequestFromValue(asText(record.key), value, record.headers);
+}
+
+/**
+ * The rules past the value's schema, for a value already validated against
+ * checkRequestValueSchema (the worker's topology source does that): the record's key, when it has
+ * one, is the source id (the partition, and so the results table's shard, follows the key), and
+ * the headers carry an org id or an account number. Throws ContractError CHECK_REQUEST_INVALID.
+ */
+export function checkRequestFromValue(key: string | null | undefined, value: CheckRequestValue, headers: IncomingHeaders): CheckRequest {
+  if (key !== undefined && key !== null && key !== value.source_id) {
     throw new ContractError('CHECK_REQUEST_INVALID', `check request key "${key}" differs from source_id "${value.source_id}"`);
   }
-  const identity = identityFromRecordHeaders(record.headers);
+  const identity = identityFromRecordHeaders(headers);
   if (identity.orgId === '' && identity.accountNumber === '') {
     throw new ContractError('CHECK_REQUEST_INVALID', 'check request headers carry neither an org id nor an account number');
   }

@@ -26,6 +26,7 @@ export {
 } from './status-message.ts';
 export {
   checkRequestValueSchema,
+  checkRequestFromValue,
   decodeCheckRequest,
   encodeCheckRequest,
   normalizeSourceId,

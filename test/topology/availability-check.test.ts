@@ -136,10 +136,13 @@ test('unknown sources, sources without applications and malformed requests send 
   request('15'); // Sources does not know it
   driver.pipeInput(DEFAULT_TOPICS.requests, '16', '{"source_id":16}', { 'x-rh-sources-org-id': '000001' });
   driver.pipeInput(DEFAULT_TOPICS.requests, '17', '{"source_id":"17"}', {}); // no identity at all
+  // written under another source's key: its partition (and results shard) belongs to source 18
+  driver.pipeInput(DEFAULT_TOPICS.requests, '18', '{"source_id":"19"}', { 'x-rh-sources-org-id': '000001' });
   await driver.runUntilIdle({ autoAdvance: false, maxRealMs: 2000 });
   assert.is(driver.readOutput(DEFAULT_TOPICS.status).length, 0);
   const reasons = driver.deadLetters().map((d) => `${d.key}: ${d.reason}`);
-  assert.is(reasons.length, 2);
+  assert.is(reasons.length, 3);
+  assert.match(reasons.join('\n'), /18: .*key "18" differs from source_id "19"/);
   assert.match(reasons.join('\n'), /16: .*source_id/);
   assert.match(reasons.join('\n'), /17: .*neither an org id nor an account number/);
 });
