@@ -13,7 +13,7 @@ test('re-exports the DSL, the task executor, the embedded runtime and the errors
 });
 
 test('error codes are unique, stable strings', () => {
-  const codes = [...api.TOPOLOGY_ERROR_CODES, ...api.RECORD_ERROR_CODES, ...api.TASK_ERROR_CODES];
+  const codes = [...api.TOPOLOGY_ERROR_CODES, ...api.RECORD_ERROR_CODES, ...api.TASK_ERROR_CODES, ...api.LOG_ERROR_CODES];
   assert.is(new Set(codes).size, codes.length);
   for (const code of codes) assert.match(code, /^[A-Z]+(_[A-Z]+)+$/);
   const error = new api.RecordError('RECORD_DECODE_FAILED', 'src', 'bad', { cause: new Error('inner') });

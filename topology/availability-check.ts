@@ -15,8 +15,8 @@
 // From read-request on, a record's key is (tenant, source id), so the check step's per-key order
 // and coalescing never put two tenants' requests together; a table entry remembers its tenant
 // and answers no other tenant's request, which goes to Sources like any miss (404: nothing sent).
-import { jsonCodec, stringCodec, StreamsBuilder, type Headers, type KeyValue, type RetryPolicy, type Topology } from '../src/dsl/index.ts';
-import { createAvailabilityCodec } from '../src/dsl/store/index.ts';
+import { jsonCodec, stringCodec, StreamsBuilder, type Headers, type KeyValue, type RetryPolicy, type Topology } from '../src/streams/dsl/index.ts';
+import { createAvailabilityCodec } from '../src/worker/availability-codec.ts';
 import {
   checkRequestFromValue, checkRequestValueSchema, encodeStatusMessage, headerMap, identityFromRecordHeaders, tenantKey, TENANT_KEY_PREFIXES, type CheckRequestValue, type Topics,
 } from '../src/contract/index.ts';

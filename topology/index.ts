@@ -3,7 +3,7 @@
 // Building a topology runs nothing, so the slow steps' functions are never called here; the ones
 // given to the builders below refuse to run, because a diagram-only build must never do I/O.
 import path from 'node:path';
-import type { Topology } from '../src/dsl/index.ts';
+import type { Topology } from '../src/streams/dsl/index.ts';
 import { DEFAULT_TOPICS } from '../src/contract/index.ts';
 import { buildAvailabilityTopology } from './availability-check.ts';
 import { buildTopology as buildCachedCheck } from './examples/cached-check.ts';

@@ -8,7 +8,7 @@ import { loadConfig } from '../config/index.ts';
 import { createLogger } from '../service/logger.ts';
 import { startService } from '../service/start-service.ts';
 import { untilSignal } from './serve-command.ts';
-import type { LogRecord } from '../runtime/embedded/index.ts';
+import type { LogRecord } from '../streams/embedded/index.ts';
 
 const CHECK_PATH = '/api/provisioning/v1/availability_status/sources';
 

@@ -2,7 +2,7 @@
 // `availability-check topology write-diagrams [--check]`: the operators' view of the topologies.
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseTopologyDescription, renderDot, renderMermaid, renderSvg } from '../dsl/diagram/index.ts';
+import { parseTopologyDescription, renderDot, renderMermaid, renderSvg } from '../streams/diagram/index.ts';
 import { findTopology, TOPOLOGIES, type TopologyEntry } from '../../topology/index.ts';
 
 export const DIAGRAM_FORMATS = ['describe', 'mermaid', 'dot', 'svg'] as const;

@@ -1,7 +1,7 @@
 // loadConfig: the environment → a validated, frozen Config. Runs once at start; any bad variable
 // stops the service with the variable's name and what it should be.
 import { resolveTopics } from '../contract/topics.ts';
-import type { KafkaSecurity, SaslMechanism, SecurityProtocol } from '../runtime/kafka/security.ts';
+import type { KafkaSecurity, SaslMechanism, SecurityProtocol } from '../streams/kafka/security.ts';
 import { withClowder } from './clowder.ts';
 import { ConfigError, type ConfigProblem } from './errors.ts';
 import { validateEnvironment } from './schema.ts';

@@ -1,7 +1,7 @@
 // The validated, frozen configuration every part of the service reads.
 import type { Topics } from '../contract/topics.ts';
 import type { Provider } from '../domain/types.ts';
-import type { KafkaSecurity } from '../runtime/kafka/security.ts';
+import type { KafkaSecurity } from '../streams/kafka/security.ts';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 

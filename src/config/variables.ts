@@ -3,7 +3,7 @@
 // drift. Order here is the order of the README table.
 import { DEFAULT_TOPICS } from '../contract/topics.ts';
 import { DEFAULT_AWS_PERMISSIONS, DEFAULT_AZURE_PERMISSIONS, DEFAULT_GCP_PERMISSIONS } from './required-permissions.ts';
-import { SASL_MECHANISMS, SECURITY_PROTOCOLS } from '../runtime/kafka/security.ts';
+import { SASL_MECHANISMS, SECURITY_PROTOCOLS } from '../streams/kafka/security.ts';
 
 export interface VariableSpec {
   name: string;

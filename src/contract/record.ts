@@ -15,7 +15,7 @@ export interface KafkaRecord {
 
 /**
  * Headers as they may arrive: node-rdkafka's array of one-entry objects (Buffer or string values),
- * or the DSL's plain `{ name: value }` map (src/dsl/record.ts).
+ * or the DSL's plain `{ name: value }` map (src/streams/dsl/record.ts).
  */
 export type IncomingHeaders = Array<{ [name: string]: Buffer | string }> | Readonly<Record<string, Buffer | string>> | null | undefined;
 

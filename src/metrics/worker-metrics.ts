@@ -3,7 +3,7 @@
 // record counts, consumer lag, cache hits, rate limiter state, work in flight, dead letters.
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { RATE_LIMITED_APIS, type ProviderLimiterStats, type RateLimitedApi } from '../ratelimit/index.ts';
-import type { TopologyObserver } from '../runtime/task/index.ts';
+import type { TopologyObserver } from '../streams/task/index.ts';
 
 const PREFIX = 'sources_availability_check_';
 

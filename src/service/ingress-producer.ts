@@ -4,10 +4,10 @@
 // Sources to an ingress that would answer every POST with 503 and comes back when it can queue.
 import type { KafkaRecord } from '../contract/index.ts';
 import type { ProbeResult } from '../metrics/index.ts';
-import { AckedProducer } from '../runtime/kafka/acked-producer.ts';
-import type { KafkaSecurity } from '../runtime/kafka/security.ts';
-import { ClusterReachability } from '../runtime/kafka/cluster-reachability.ts';
-import type { RuntimeLogger } from '../runtime/kafka/options.ts';
+import { AckedProducer } from '../streams/kafka/acked-producer.ts';
+import type { KafkaSecurity } from '../streams/kafka/security.ts';
+import { ClusterReachability } from '../streams/kafka/cluster-reachability.ts';
+import type { RuntimeLogger } from '../streams/kafka/options.ts';
 import { kafkaStartError } from './kafka-start-error.ts';
 
 export interface IngressProducer {

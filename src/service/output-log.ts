@@ -1,7 +1,7 @@
 // The worker's log lines that close a request's story, carrying the ingress's request id: one per
 // status message produced, one per record dead-lettered. Fields are chosen, never copied from a
 // record: the headers carry x-rh-identity, so no header is ever logged.
-import type { InputRecord, OutputEvent, TopologyObserver } from '../runtime/task/index.ts';
+import type { InputRecord, OutputEvent, TopologyObserver } from '../streams/task/index.ts';
 import type { Logger } from './logger.ts';
 
 /** The ingress's request id in a check-request record, if it carries one. */

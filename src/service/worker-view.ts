@@ -2,10 +2,10 @@
 // topology page read. Liveness means "restarting would not help otherwise": only a failed runtime
 // (an output the log refused) is not live. Readiness means "give it work": running, reachable,
 // in the consumer group and with every owned table shard restored.
-import type { Topology } from '../dsl/topology.ts';
+import type { Topology } from '../streams/dsl/topology.ts';
 import type { PartitionLag, ProbeResult } from '../metrics/index.ts';
-import type { TopologyObserver } from '../runtime/task/index.ts';
-import type { WorkerRuntime } from '../runtime/worker-runtime.ts';
+import type { TopologyObserver } from '../streams/task/index.ts';
+import type { WorkerRuntime } from '../streams/worker-runtime.ts';
 
 export interface WorkerView {
   topology: Topology;

@@ -1,9 +1,9 @@
 // The diagram the live page draws on: the same DOT → WASM Graphviz SVG as `topology svg`, built
 // from the running topology (so topic names are the configured ones), with each node's and
 // topic's <g> given its DOT id, so the page can find a node by `document.getElementById`.
-import { parseTopologyDescription, renderDot, renderSvg } from '../dsl/diagram/index.ts';
-import { planDiagram } from '../dsl/diagram/plan.ts';
-import type { Topology } from '../dsl/topology.ts';
+import { parseTopologyDescription, renderDot, renderSvg } from '../streams/diagram/index.ts';
+import { planDiagram } from '../streams/diagram/plan.ts';
+import type { Topology } from '../streams/dsl/topology.ts';
 
 export interface LiveSvg {
   /** an <svg> element, ready to inline in HTML (no XML prolog, doctype or comments) */

@@ -1,9 +1,9 @@
 // The live topology page's two routes, for the worker's metrics server: GET /topology (the page)
 // and GET /topology/stats (the JSON it polls).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Topology } from '../dsl/topology.ts';
+import type { Topology } from '../streams/dsl/topology.ts';
 import type { PartitionLag } from '../metrics/index.ts';
-import type { TopologyObserver } from '../runtime/task/index.ts';
+import type { TopologyObserver } from '../streams/task/index.ts';
 import { renderLiveSvg } from './live-svg.ts';
 import { topologyPageHtml } from './page-html.ts';
 import { TopologyStats } from './topology-stats.ts';

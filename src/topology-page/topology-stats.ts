@@ -1,7 +1,7 @@
 // What the live page polls: per node its counts and throughput, per topic the consumer lag, keyed
 // by the element ids of the diagram. Throughput is records out per second over the last few
 // seconds of samples (taken when the page polls), so no timer runs while nobody looks.
-import type { TopologyObserver } from '../runtime/task/index.ts';
+import type { TopologyObserver } from '../streams/task/index.ts';
 import type { PartitionLag } from '../metrics/index.ts';
 
 export interface NodeStats {

@@ -2,8 +2,8 @@
 // checks take 10 ms each, so it stays waiting); user-triggered no-cache requests arrive on the
 // priority topic 20 times a second. Latency = produce call → status output read back by a
 // consumer, both in this process (the 10 ms check included). README: Benchmarks targets: p99 < 250 ms with 1M waiting.
-import { AckedProducer } from '../../src/runtime/kafka/acked-producer.ts';
-import { KafkaRuntime } from '../../src/runtime/kafka/index.ts';
+import { AckedProducer } from '../../src/streams/kafka/acked-producer.ts';
+import { KafkaRuntime } from '../../src/streams/kafka/index.ts';
 import { buildCheckTopology, checkTopics, expectedStatus } from '../integration/runtime/fixtures/check-topology.ts';
 import { Collector } from '../integration/runtime/runtime-support.ts';
 import { benchBroker, createTopics, deleteTopics, produceBulk, quantile, sleep } from './kafka-support.ts';

@@ -2,8 +2,8 @@
 // a second worker joins. Per partition, the longest gap between two status outputs around the
 // join is the time that partition group did not process; the figures are the longest such gap of
 // any partition and the time from the join until the last partition group processed again.
-import { AckedProducer } from '../../src/runtime/kafka/acked-producer.ts';
-import { KafkaRuntime } from '../../src/runtime/kafka/index.ts';
+import { AckedProducer } from '../../src/streams/kafka/acked-producer.ts';
+import { KafkaRuntime } from '../../src/streams/kafka/index.ts';
 import { buildCheckTopology, checkTopics, expectedStatus } from '../integration/runtime/fixtures/check-topology.ts';
 import { Collector } from '../integration/runtime/runtime-support.ts';
 import { benchBroker, createTopics, deleteTopics, quantile, sleep } from './kafka-support.ts';

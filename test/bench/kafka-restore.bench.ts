@@ -1,10 +1,10 @@
 // Changelog restore rate: a compacted changelog of `count` distinct source ids over 3 partitions
 // is read back into TTL tables by the runtime's ChangelogRestorer (what a worker does on start and
 // on partition assignment). Reported in records per second; no target (README: Benchmarks).
-import { jsonCodec as storeJsonCodec, TtlTable } from '../../src/dsl/store/index.ts';
-import { partitionForKey } from '../../src/runtime/embedded/murmur2.ts';
-import { changelogTopicConfig } from '../../src/runtime/kafka/admin.ts';
-import { ChangelogRestorer } from '../../src/runtime/kafka/changelog-restorer.ts';
+import { jsonCodec as storeJsonCodec, TtlTable } from '../../src/streams/store/index.ts';
+import { partitionForKey } from '../../src/streams/embedded/murmur2.ts';
+import { changelogTopicConfig } from '../../src/streams/kafka/admin.ts';
+import { ChangelogRestorer } from '../../src/streams/kafka/changelog-restorer.ts';
 import { uniqueName } from '../support/kafka.ts';
 import { benchBroker, createTopics, deleteTopics, produceBulk } from './kafka-support.ts';
 import type { BenchOptions, BenchRow } from './types.ts';

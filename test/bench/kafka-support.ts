@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import Kafka from 'node-rdkafka';
-import { ensureTopics } from '../../src/runtime/kafka/admin.ts';
+import { ensureTopics } from '../../src/streams/kafka/admin.ts';
 
 const run = promisify(execFile);
 const brokerScript = path.resolve(import.meta.dirname, '../kafka/broker.sh');

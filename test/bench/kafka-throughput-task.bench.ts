@@ -3,10 +3,10 @@
 // producer that acknowledges at once, against a loop doing only what any consume→produce worker
 // must do with the same records: JSON.parse of the input and JSON.stringify of an output. The
 // ratio says how much of a bare pipe's budget the executor itself takes (kafka-throughput's gap).
-import { ttlTableFactory } from '../../src/runtime/embedded/create-stores.ts';
-import { systemClock } from '../../src/runtime/task/clock.ts';
-import type { InputRecord, ProducerPort } from '../../src/runtime/task/contract.ts';
-import { TopologyTask } from '../../src/runtime/task/topology-task.ts';
+import { ttlTableFactory } from '../../src/streams/store/store-factory.ts';
+import { systemClock } from '../../src/streams/task/clock.ts';
+import type { InputRecord, ProducerPort } from '../../src/streams/task/contract.ts';
+import { TopologyTask } from '../../src/streams/task/topology-task.ts';
 import { buildCheckTopology, checkTopics, expectedStatus } from '../integration/runtime/fixtures/check-topology.ts';
 import type { BenchOptions, BenchRow } from './types.ts';
 

@@ -3,10 +3,10 @@
 // acknowledged. The runtime's table is restored from a pre-written changelog, so every request is
 // answered from the table (no check runs; the benchmark fails if one does). README: Benchmarks targets: ≥ 0.8×.
 import Kafka from 'node-rdkafka';
-import { jsonCodec as storeJsonCodec } from '../../src/dsl/store/index.ts';
-import { partitionForKey } from '../../src/runtime/embedded/murmur2.ts';
-import { changelogTopicConfig } from '../../src/runtime/kafka/admin.ts';
-import { KafkaRuntime } from '../../src/runtime/kafka/index.ts';
+import { jsonCodec as storeJsonCodec } from '../../src/streams/store/index.ts';
+import { partitionForKey } from '../../src/streams/embedded/murmur2.ts';
+import { changelogTopicConfig } from '../../src/streams/kafka/admin.ts';
+import { KafkaRuntime } from '../../src/streams/kafka/index.ts';
 import { buildCheckTopology, checkTopics, expectedStatus } from '../integration/runtime/fixtures/check-topology.ts';
 import { benchBroker, createTopics, deleteTopics, produceBulk, sleep } from './kafka-support.ts';
 import type { BenchOptions, BenchRow } from './types.ts';

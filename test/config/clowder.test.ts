@@ -8,7 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ConfigError } from '../../src/config/errors.ts';
 import { loadConfig } from '../../src/config/load.ts';
-import { securityClientConfig } from '../../src/runtime/kafka/security.ts';
+import { securityClientConfig } from '../../src/streams/kafka/security.ts';
 
 const fixture = path.join(import.meta.dirname, 'fixtures/cdappconfig.json');
 const dir = mkdtempSync(path.join(tmpdir(), 'clowder-'));

@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ConfigError } from '../../src/config/errors.ts';
 import { loadConfig, redactConfig } from '../../src/config/load.ts';
-import { securityClientConfig } from '../../src/runtime/kafka/security.ts';
+import { securityClientConfig } from '../../src/streams/kafka/security.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'kafka-security-'));
 const pem = (name: string) => { const file = path.join(dir, name); writeFileSync(file, '-----BEGIN CERTIFICATE-----\n'); return file; };

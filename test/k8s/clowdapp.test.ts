@@ -9,7 +9,7 @@ import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
 import { CONFIG_VARIABLES, loadConfig } from '../../src/config/index.ts';
 import { DEFAULT_TOPICS } from '../../src/contract/topics.ts';
-import { changelogTopicConfig } from '../../src/runtime/kafka/admin.ts';
+import { changelogTopicConfig } from '../../src/streams/kafka/admin.ts';
 import { ROLES } from '../../src/service/start-service.ts';
 import { buildAvailabilityTopology } from '../../topology/availability-check.ts';
 import { CLOWDER_VERSION, clowdAppCrd } from './clowdapp-crd.ts';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CONFIG_VARIABLES, loadConfig, type Config } from '../../src/config/index.ts';
-import { changelogTopicConfig } from '../../src/runtime/kafka/admin.ts';
+import { changelogTopicConfig } from '../../src/streams/kafka/admin.ts';
 import { buildAvailabilityTopology } from '../../topology/availability-check.ts';
 import { findRenderer, renderKustomization, type K8sObject } from './kustomize.ts';
 import { kafkaTopicCrd, servedSchema, strimziApiVersion } from './strimzi-crd.ts';

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { Registry } from 'prom-client';
 import { registerWorkerMetrics, WORKER_METRIC_NAMES, type PartitionLag } from '../../src/metrics/index.ts';
 import type { ProviderLimiterStats, RateLimitedApi } from '../../src/ratelimit/index.ts';
-import { TopologyObserver } from '../../src/runtime/task/index.ts';
+import { TopologyObserver } from '../../src/streams/task/index.ts';
 
 function visit(observer: TopologyObserver, node: string, times: number, out = times, errors = 0) {
   for (let i = 0; i < times; i++) observer.recordIn(node);

@@ -1,10 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Writable } from 'node:stream';
-import { RecordError } from '../../src/dsl/errors.ts';
+import { RecordError } from '../../src/streams/dsl/errors.ts';
 import { createLogger } from '../../src/service/logger.ts';
 import { logOutputs, requestIdOf } from '../../src/service/output-log.ts';
-import { TopologyObserver, type InputRecord } from '../../src/runtime/task/index.ts';
+import { TopologyObserver, type InputRecord } from '../../src/streams/task/index.ts';
 
 const IDENTITY = Buffer.from('{"identity":{"org_id":"000001","type":"System"}}').toString('base64');
 

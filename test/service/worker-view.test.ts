@@ -1,9 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { StreamsBuilder, stringCodec } from '../../src/dsl/index.ts';
-import { EmbeddedRuntime } from '../../src/runtime/embedded/index.ts';
-import type { RuntimeHealth, WorkerRuntime } from '../../src/runtime/kafka/index.ts';
-import { TopologyObserver } from '../../src/runtime/task/index.ts';
+import { StreamsBuilder, stringCodec } from '../../src/streams/dsl/index.ts';
+import { EmbeddedRuntime } from '../../src/streams/embedded/index.ts';
+import type { RuntimeHealth, WorkerRuntime } from '../../src/streams/kafka/index.ts';
+import { TopologyObserver } from '../../src/streams/task/index.ts';
 import { workerView } from '../../src/service/worker-view.ts';
 
 function topology(slow: Promise<void>) {

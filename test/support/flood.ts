@@ -1,7 +1,7 @@
 // The flood scenario, shared by its test (invariants) and its benchmark (timing): 1000 sources
 // requested at once (as fast as 50 connections are answered), through the real ingress, against an STS emulator that enforces AWS's quota
 // (20/s, burst 100) with 20 ms latency; every tenth role is denied.
-import type { LogRecord } from '../../src/runtime/embedded/index.ts';
+import type { LogRecord } from '../../src/streams/embedded/index.ts';
 import { AUTHTYPE_BY_PROVIDER } from '../../src/domain/types.ts';
 import type { CallCounters } from '../emulators/behaviour.ts';
 import { collectEmbedded, startServiceUnderTest } from './service.ts';

@@ -1,7 +1,7 @@
 // Runs the whole service in-process against the emulators, for end-to-end tests: the real
 // ingress over HTTP, the real SDKs, the real worker topology, on the embedded log or on Kafka.
 import { loadConfig, type Config } from '../../src/config/index.ts';
-import type { LogRecord } from '../../src/runtime/embedded/index.ts';
+import type { LogRecord } from '../../src/streams/embedded/index.ts';
 import { createLogger } from '../../src/service/logger.ts';
 import { startService, type RunningService } from '../../src/service/start-service.ts';
 import { startEmulators, type Emulators, type EmulatorsOptions } from '../emulators/index.ts';

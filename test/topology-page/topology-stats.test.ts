@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { TopologyObserver } from '../../src/runtime/task/index.ts';
+import { TopologyObserver } from '../../src/streams/task/index.ts';
 import { TopologyStats } from '../../src/topology-page/index.ts';
 
 function setup() {

@@ -3,8 +3,8 @@
 // results found in the TTL table, and checks the rest; the check is a mapAsync step (bounded
 // concurrency, per-key order, coalescing, timeout, retry, dead letters) whose results are written
 // to the table before they go out.
-import { jsonCodec, StreamsBuilder, type RetryPolicy, type Topology } from '../../src/dsl/index.ts';
-import { jsonCodec as storeJsonCodec } from '../../src/dsl/store/index.ts';
+import { jsonCodec, StreamsBuilder, type RetryPolicy, type Topology } from '../../src/streams/dsl/index.ts';
+import { jsonCodec as storeJsonCodec } from '../../src/streams/store/index.ts';
 
 export interface CheckRequest {
   source_id: string;

@@ -1,7 +1,7 @@
 // Example topology (used by tests): orders validated by a JSON schema, filtered, routed by a
 // first-match split to three sinks. Only synchronous steps: every output is a pure function of
 // the input, which makes it the reference for ordering tests.
-import { jsonCodec, StreamsBuilder, type Topology } from '../../src/dsl/index.ts';
+import { jsonCodec, StreamsBuilder, type Topology } from '../../src/streams/dsl/index.ts';
 
 export interface Order {
   id: string;

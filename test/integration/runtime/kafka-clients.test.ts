@@ -3,8 +3,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type Kafka from 'node-rdkafka';
-import { AckedProducer } from '../../../src/runtime/kafka/acked-producer.ts';
-import { changelogTopicConfig, ensureTopics, partitionCounts } from '../../../src/runtime/kafka/admin.ts';
+import { AckedProducer } from '../../../src/streams/kafka/acked-producer.ts';
+import { changelogTopicConfig, ensureTopics, partitionCounts } from '../../../src/streams/kafka/admin.ts';
 import { connectConsumer, consumeExactly, deleteTopic, disconnect, testBrokers, uniqueName } from '../../support/kafka.ts';
 
 test('ensureTopics creates missing topics once and leaves existing ones alone', async () => {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { KafkaRuntime } from '../../../src/runtime/kafka/index.ts';
+import { KafkaRuntime } from '../../../src/streams/kafka/index.ts';
 import { buildCheckTopology, checkTopics, expectedStatus } from './fixtures/check-topology.ts';
 import { Collector, createCheckTopics, deleteCheckTopics, produceInputs } from './runtime-support.ts';
 

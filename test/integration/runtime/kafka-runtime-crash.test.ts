@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { buildCheckTopology, checkTopics, expectedStatus } from './fixtures/check-topology.ts';
 import { Collector, createCheckTopics, deleteCheckTopics, produceInputs, type Input } from './runtime-support.ts';
 import { committedOffsets, WorkerProcess } from './worker-process.ts';
-import { partitionForKey } from '../../../src/runtime/embedded/murmur2.ts';
+import { partitionForKey } from '../../../src/streams/embedded/murmur2.ts';
 
 const PARTITIONS = 3;
 const RECORDS = 3000;

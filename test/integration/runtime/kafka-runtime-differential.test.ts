@@ -3,9 +3,9 @@
 // a TTL table and a mapAsync step. Two phases, so "cached" answers are deterministic.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { TopologyTestDriver } from '../../../src/runtime/embedded/index.ts';
-import { DEAD_LETTER_HEADERS } from '../../../src/runtime/task/index.ts';
-import { KafkaRuntime } from '../../../src/runtime/kafka/index.ts';
+import { TopologyTestDriver } from '../../../src/streams/embedded/index.ts';
+import { DEAD_LETTER_HEADERS } from '../../../src/streams/task/index.ts';
+import { KafkaRuntime } from '../../../src/streams/kafka/index.ts';
 import { testBrokers } from '../../support/kafka.ts';
 import { buildCheckTopology, checkTopics, type CheckTopics } from './fixtures/check-topology.ts';
 import { Collector, createCheckTopics, deleteCheckTopics, produceInputs, type Input } from './runtime-support.ts';

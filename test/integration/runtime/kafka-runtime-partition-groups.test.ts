@@ -4,7 +4,7 @@
 // partition (checked after every assignment and revocation); this test also samples ownership.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { KafkaRuntime, type KafkaRuntimeOptions } from '../../../src/runtime/kafka/index.ts';
+import { KafkaRuntime, type KafkaRuntimeOptions } from '../../../src/streams/kafka/index.ts';
 import { testBrokers } from '../../support/kafka.ts';
 import { buildCheckTopology, checkTopics, expectedStatus, type CheckTopics } from './fixtures/check-topology.ts';
 import { Collector, createCheckTopics, deleteCheckTopics, produceInputs } from './runtime-support.ts';

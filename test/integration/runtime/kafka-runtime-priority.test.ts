@@ -2,7 +2,7 @@
 // the backlog drains: the runtime pauses the normal partitions while the priority topic has lag.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { KafkaRuntime } from '../../../src/runtime/kafka/index.ts';
+import { KafkaRuntime } from '../../../src/streams/kafka/index.ts';
 import { testBrokers } from '../../support/kafka.ts';
 import { buildCheckTopology, checkTopics } from './fixtures/check-topology.ts';
 import { Collector, createCheckTopics, deleteCheckTopics, produceInputs } from './runtime-support.ts';

@@ -3,7 +3,7 @@
 // restart after expiry checks them again.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { KafkaRuntime } from '../../../src/runtime/kafka/index.ts';
+import { KafkaRuntime } from '../../../src/streams/kafka/index.ts';
 import { testBrokers } from '../../support/kafka.ts';
 import { buildCheckTopology, checkTopics, expectedStatus, type CheckTopics } from './fixtures/check-topology.ts';
 import { Collector, createCheckTopics, deleteCheckTopics, produceInputs } from './runtime-support.ts';

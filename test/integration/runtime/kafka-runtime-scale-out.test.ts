@@ -2,7 +2,7 @@
 // partitions and its table shards (restored from the changelog), and nothing is lost.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { KafkaRuntime } from '../../../src/runtime/kafka/index.ts';
+import { KafkaRuntime } from '../../../src/streams/kafka/index.ts';
 import { testBrokers } from '../../support/kafka.ts';
 import { buildCheckTopology, checkTopics, expectedStatus, type CheckTopics } from './fixtures/check-topology.ts';
 import { Collector, createCheckTopics, deleteCheckTopics, produceInputs } from './runtime-support.ts';

@@ -3,8 +3,8 @@
 // start leaves nothing open behind it.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { partitionCounts } from '../../../src/runtime/kafka/admin.ts';
-import { KafkaRuntime, KafkaRuntimeError } from '../../../src/runtime/kafka/index.ts';
+import { partitionCounts } from '../../../src/streams/kafka/admin.ts';
+import { KafkaRuntime, KafkaRuntimeError } from '../../../src/streams/kafka/index.ts';
 import { createTopic, testBrokers } from '../../support/kafka.ts';
 import { buildCheckTopology, checkTopics } from './fixtures/check-topology.ts';
 import { deleteCheckTopics } from './runtime-support.ts';

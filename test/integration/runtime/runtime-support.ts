@@ -1,7 +1,7 @@
 // Helpers of the Kafka runtime's integration tests: topics for a check topology, a producer that
 // partitions like Kafka's Java clients, and a collector that reads output topics in the background.
 import type Kafka from 'node-rdkafka';
-import { AckedProducer } from '../../../src/runtime/kafka/acked-producer.ts';
+import { AckedProducer } from '../../../src/streams/kafka/acked-producer.ts';
 import { connectConsumer, createTopic, deleteTopic, disconnect, testBrokers, uniqueName } from '../../support/kafka.ts';
 import type { CheckTopics } from './fixtures/check-topology.ts';
 

@@ -1,6 +1,0 @@
-// The embedded runtime's public surface: the in-process log, the runtime, the test driver.
-export { EmbeddedRuntime, type EmbeddedRuntimeOptions } from './embedded-runtime.ts';
-export { PartitionedLog, type AppendRecord, type LogRecord, type PartitionedLogOptions } from './partitioned-log.ts';
-export { TopologyTestDriver, type DeadLetter, type InputValue, type RunOptions, type TestDriverOptions } from './test-driver.ts';
-export { createStores, ttlTableFactory, type StoreFactory } from './create-stores.ts';
-export { murmur2, partitionForKey } from './murmur2.ts';
