@@ -7,6 +7,6 @@ export {
   // the store's value codec (bytes ⇄ value for changelogs), not the DSL's record codec `jsonCodec`
   jsonCodec as jsonValueCodec,
 } from './streams/store/index.ts';
-export { availabilityCodec, createAvailabilityCodec } from './worker/availability-codec.ts';
+export { availabilityCodec, createAvailabilityCodec } from './domain/availability-codec.ts';
 export * from './streams/task/index.ts';
 export * from './streams/embedded/index.ts';

@@ -8,7 +8,7 @@
 //
 // The check step coalesces concurrent requests of one tenant for one source (one cloud call
 // answers them all), bounds its concurrency, and retries a transient outcome with backoff within
-// the request's budget (src/worker/request-spending.ts); what still has no definitive answer
+// the request's budget (src/ports/request-spending.ts); what still has no definitive answer
 // goes to the dead-letter topic, never to Sources as "unavailable".
 //
 // Tenancy: every request belongs to the tenant of its x-rh-identity (the contract's tenantKey).
@@ -16,15 +16,20 @@
 // and coalescing never put two tenants' requests together; a table entry remembers its tenant
 // and answers no other tenant's request, which goes to Sources like any miss (404: nothing sent).
 import { jsonCodec, stringCodec, StreamsBuilder, type Headers, type KeyValue, type RetryPolicy, type Topology } from '../src/streams/dsl/index.ts';
-import { createAvailabilityCodec } from '../src/worker/availability-codec.ts';
+import { createAvailabilityCodec } from '../src/domain/availability-codec.ts';
 import {
   checkRequestFromValue, checkRequestValueSchema, encodeStatusMessage, headerMap, identityFromRecordHeaders, tenantKey, TENANT_KEY_PREFIXES, type CheckRequestValue, type Topics,
 } from '../src/contract/index.ts';
 import type { ApplicationStatus, CheckRequest, RequestIdentity, SourceCheckResult } from '../src/domain/types.ts';
-import { TransientCheckError, type AvailabilityServices } from '../src/worker/services.ts';
-import { RequestBudgetSpentError, RequestSpending } from '../src/worker/request-spending.ts';
+import { RequestBudgetSpentError, RequestSpending, TransientCheckError, type AvailabilityServices } from '../src/ports/index.ts';
 
 export const APPLICATION_ID = 'sources-availability-check';
+
+/**
+ * The cache split's branches, named as their nodes are: a results-table hit, a miss and a bypass
+ * (no_cache). The worker's metrics count cache hits and misses on these nodes.
+ */
+export const CACHE_BRANCHES = { hit: 'cached', miss: 'uncached', bypass: 'no-cache' } as const;
 
 export interface AvailabilityTopologyOptions {
   topics: Readonly<Topics>;
@@ -114,17 +119,17 @@ export function buildAvailabilityTopology(options: AvailabilityTopologyOptions):
       return { key: tenantSourceKey(request), value: request };
     })
     .split('route-by-cache')
-    .branch('no-cache', (request) => request.noCache)
-    .branch('cached', (request, ctx) => cacheEnabled && ownResult(request, ctx.store(results)) !== undefined, { stores: [results] })
-    .defaultBranch('uncached');
+    .branch(CACHE_BRANCHES.bypass, (request) => request.noCache)
+    .branch(CACHE_BRANCHES.hit, (request, ctx) => cacheEnabled && ownResult(request, ctx.store(results)) !== undefined, { stores: [results] })
+    .defaultBranch(CACHE_BRANCHES.miss);
 
-  const replayed = routes.cached.flatMap('replay-cached-statuses', (record, ctx) => {
+  const replayed = routes[CACHE_BRANCHES.hit].flatMap('replay-cached-statuses', (record, ctx) => {
     const cached = ownResult(record.value, ctx.store(results));
     return cached ? statusRecords(record.value.identity, cached.statuses) : [];
   }, { stores: [results] });
 
-  const verdicts = routes['no-cache']
-    .merge('to-check', routes.uncached)
+  const verdicts = routes[CACHE_BRANCHES.bypass]
+    .merge('to-check', routes[CACHE_BRANCHES.miss])
     .mapAsync('check-source', (request, ctx) => checkSource(services, request, ctx.signal), {
       concurrency: options.concurrency,
       timeoutMs: options.sourceTimeoutMs,

@@ -4,7 +4,7 @@
 import type { AttemptReport } from '../checks/run-check.ts';
 import type { Provider } from '../domain/types.ts';
 import { checkLabels } from '../metrics/index.ts';
-import type { AvailabilityServices } from '../worker/services.ts';
+import type { AvailabilityServices } from '../ports/availability-services.ts';
 import type { Logger } from './logger.ts';
 
 /** An onAttempt hook that logs the attempt at debug. */

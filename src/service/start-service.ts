@@ -16,7 +16,7 @@ import { EmbeddedRuntime } from '../streams/embedded/index.ts';
 import { KafkaRuntime } from '../streams/kafka/index.ts';
 import type { InputRecord } from '../streams/task/index.ts';
 import { createTopologyPageRoutes, type RouteHandler } from '../topology-page/index.ts';
-import { buildAvailabilityTopology } from '../../topology/availability-check.ts';
+import { buildAvailabilityTopology, CACHE_BRANCHES } from '../../topology/availability-check.ts';
 import { createAvailabilityServices, type ServiceHooks } from '../worker/wire-services.ts';
 import type { Logger } from './logger.ts';
 import { logAttempt, withUnaddressableLog } from './check-log.ts';
@@ -35,7 +35,7 @@ export const SHUTDOWN_GRACE_MS = 10_000;
 export type Role = (typeof ROLES)[number];
 
 /** The availability topology's branches that mean a results-table hit, a miss and a bypass. */
-export const AVAILABILITY_CACHE_NODES: CacheNodes = { hit: 'cached', miss: ['uncached'], bypass: ['no-cache'] };
+export const AVAILABILITY_CACHE_NODES: CacheNodes = { hit: CACHE_BRANCHES.hit, miss: [CACHE_BRANCHES.miss], bypass: [CACHE_BRANCHES.bypass] };
 
 export interface ServiceOptions {
   config: Config;

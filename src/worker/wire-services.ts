@@ -1,6 +1,6 @@
 // Production wiring of the topology's two calls: the Sources client and the cloud checkers
 // behind one rate limiter, all from the validated configuration, within each request's budget
-// (request-spending.ts): every cloud call and every failed Sources request is counted in the
+// (src/ports/request-spending.ts): every cloud call and every failed Sources request is counted in the
 // request's ledger, and no layer's retry goes past it.
 import { readFileSync } from 'node:fs';
 import {
@@ -10,8 +10,8 @@ import type { Config } from '../config/index.ts';
 import type { ApplicationAuthentication, Provider } from '../domain/types.ts';
 import { CheckLimiter, RATE_LIMITED_APIS, type ProviderLimits, type RateLimitedApi } from '../ratelimit/index.ts';
 import { SourcesClient } from '../sources/index.ts';
-import type { AvailabilityServices } from './services.ts';
-import { MAX_FAILED_SOURCES_REQUESTS, RequestBudgetSpentError, type RequestSpending } from './request-spending.ts';
+import type { AvailabilityServices } from '../ports/availability-services.ts';
+import { MAX_FAILED_SOURCES_REQUESTS, RequestBudgetSpentError, type RequestSpending } from '../ports/request-spending.ts';
 
 /** Checker options for every provider whose credentials are configured; the others get none. */
 export function checkersFromConfig(config: Config): CheckersOptions {

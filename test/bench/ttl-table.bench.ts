@@ -3,7 +3,7 @@
 // second, at 1M and 10M source ids. README: Benchmarks targets: ≤ 32 bytes/entry at 10M, ≥ 2M lookups/s.
 import type { SourceCheckResult } from '../../src/domain/types.ts';
 import { TtlTable } from '../../src/streams/store/index.ts';
-import { createAvailabilityCodec } from '../../src/worker/availability-codec.ts';
+import { createAvailabilityCodec } from '../../src/domain/availability-codec.ts';
 import { TENANT_KEY_PREFIXES } from '../../src/contract/index.ts';
 import { measureRetained, settle } from './memory.ts';
 import type { BenchOptions, BenchRow } from './types.ts';

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import type { SourceCheckResult } from '../../src/domain/types.ts';
 import { StoreError } from '../../src/streams/store/index.ts';
-import { availabilityCodec, createAvailabilityCodec } from '../../src/worker/availability-codec.ts';
+import { availabilityCodec, createAvailabilityCodec } from '../../src/domain/availability-codec.ts';
 
 const SENTENCES = Array.from({ length: 70 }, (_, i) => `Sentence number ${i} for the customer.`);
 const PREFIXES = ['org:', 'account:'];

@@ -33,7 +33,7 @@
 // Error sentences are interned in a table passed at construction: the checks' fixed sentences.
 // The table is part of the format (its indices go to the changelog), so it may only grow at the
 // end: never reorder or remove a sentence. A sentence outside the table is written inline.
-import type { ApplicationStatus, AvailabilityStatus, SourceCheckResult } from '../domain/types.ts';
+import type { ApplicationStatus, AvailabilityStatus, SourceCheckResult } from './types.ts';
 import { StoreError } from '../streams/store/errors.ts';
 import type { ValueCodec } from '../streams/store/types.ts';
 import { ByteReader, lengthPrefixedSize, varintLength, writeLengthPrefixed, writeVarint } from '../streams/store/varint.ts';
