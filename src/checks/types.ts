@@ -1,6 +1,7 @@
 // The vocabulary of one cloud check: what a checker promises and the three outcomes it can have.
 import type { Provider } from '../domain/types.ts';
 import type { RateLimitedApi } from '../ratelimit/check-limiter.ts';
+import { CodedError } from '../streams/coded-error.ts';
 
 /** The customer's resource can be used by our identity. */
 export interface AvailableOutcome {
@@ -94,14 +95,12 @@ export class PermissionCallEnded extends Error {
 }
 
 /** Thrown by a checker before any call when the account reference can never be valid. */
-export class InvalidAccountRefError extends Error {
-  readonly code = 'INVALID_ACCOUNT_REF';
+export class InvalidAccountRefError extends CodedError<'INVALID_ACCOUNT_REF'> {
   constructor(
     readonly provider: Provider,
     readonly accountRef: string,
     readonly expected: string,
   ) {
-    super(`invalid ${provider} account reference ${JSON.stringify(accountRef)}: expected ${expected}`);
-    this.name = 'InvalidAccountRefError';
+    super('INVALID_ACCOUNT_REF', `invalid ${provider} account reference ${JSON.stringify(accountRef)}: expected ${expected}`);
   }
 }

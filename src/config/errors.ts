@@ -1,4 +1,5 @@
 // Configuration errors: one error listing every bad variable, each named, never with a secret.
+import { CodedError } from '../streams/coded-error.ts';
 
 export interface ConfigProblem {
   /** the environment variable at fault */
@@ -10,13 +11,11 @@ export interface ConfigProblem {
  * Thrown by loadConfig when any variable is invalid. `message` has one line per problem,
  * e.g. `PORT must be an integer port from 0 to 65535 (0: any free port), got "abc"`.
  */
-export class ConfigError extends Error {
-  readonly code = 'CONFIG_INVALID';
+export class ConfigError extends CodedError<'CONFIG_INVALID'> {
   readonly problems: readonly ConfigProblem[];
 
   constructor(problems: ConfigProblem[]) {
-    super(`invalid configuration:\n${problems.map((p) => `  ${p.message}`).join('\n')}`);
-    this.name = 'ConfigError';
+    super('CONFIG_INVALID', `invalid configuration:\n${problems.map((p) => `  ${p.message}`).join('\n')}`);
     this.problems = Object.freeze(problems);
   }
 }

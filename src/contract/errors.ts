@@ -1,6 +1,8 @@
 // Every way a message can break the Sources contract, as stable codes in one place. Each error
 // carries the HTTP status the ingress answers with, so a route never has to guess.
 
+import { CodedError } from '../streams/coded-error.ts';
+
 /** Stable codes; tests and logs match on these, never on message text. */
 export const CONTRACT_ERROR_CODES = [
   'IDENTITY_MISSING',
@@ -37,14 +39,11 @@ const STATUS_BY_CODE: Record<ContractErrorCode, number> = {
  * @example
  *   try { decodeIdentityHeader(h) } catch (e) { if (e instanceof ContractError) res.status(e.status) }
  */
-export class ContractError extends Error {
-  readonly code: ContractErrorCode;
+export class ContractError extends CodedError<ContractErrorCode> {
   readonly status: number;
 
   constructor(code: ContractErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ContractError';
-    this.code = code;
+    super(code, message, options);
     this.status = STATUS_BY_CODE[code];
   }
 }

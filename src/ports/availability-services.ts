@@ -3,6 +3,7 @@
 // production wires the real Sources client and cloud checkers (src/worker/wire-services.ts).
 import type { ApplicationChecks } from '../checks/index.ts';
 import type { ApplicationAuthentication, CheckRequest } from '../domain/types.ts';
+import { CodedError } from '../streams/coded-error.ts';
 import type { RequestSpending } from './request-spending.ts';
 
 export interface AvailabilityServices {
@@ -23,11 +24,9 @@ export interface AvailabilityServices {
 }
 
 /** A check that could not reach a definitive answer; the step's retry policy takes it from here. */
-export class TransientCheckError extends Error {
-  readonly code = 'CHECK_TRANSIENT';
+export class TransientCheckError extends CodedError<'CHECK_TRANSIENT'> {
   readonly transient = true;
   constructor(readonly sourceId: string, readonly reason: string) {
-    super(`source ${sourceId}: no definitive answer yet (${reason})`);
-    this.name = 'TransientCheckError';
+    super('CHECK_TRANSIENT', `source ${sourceId}: no definitive answer yet (${reason})`);
   }
 }

@@ -10,6 +10,7 @@
 //     same request reuses what Sources answered).
 // The topology creates one ledger per request record; coalesced requests share their leader's.
 import type { ApplicationAuthentication, Provider } from '../domain/types.ts';
+import { CodedError } from '../streams/coded-error.ts';
 
 /** Failed Sources requests one check request may make, whichever layer retries them. */
 export const MAX_FAILED_SOURCES_REQUESTS = 3;
@@ -51,12 +52,10 @@ export class RequestSpending {
  * The request has spent what it may on an account or on Sources and still has no answer: the
  * check step does not try again (the record goes to the dead letters; Sources asks again later).
  */
-export class RequestBudgetSpentError extends Error {
-  readonly code = 'CHECK_BUDGET_SPENT';
+export class RequestBudgetSpentError extends CodedError<'CHECK_BUDGET_SPENT'> {
   readonly transient = true;
   readonly retryable = false;
   constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'RequestBudgetSpentError';
+    super('CHECK_BUDGET_SPENT', message, options);
   }
 }

@@ -1,17 +1,18 @@
 // Typed errors of the Sources client, each with a stable code. `transient` says whether asking
 // again later may succeed (the request should then be kept for a retry, never answered).
+import { CodedError } from '../streams/coded-error.ts';
+
 export const SOURCES_ERROR_CODES = ['SOURCES_UNAUTHORIZED', 'SOURCES_UNAVAILABLE', 'SOURCES_BAD_RESPONSE', 'SOURCES_INVALID_SOURCE_ID'] as const;
 export type SourcesErrorCode = (typeof SOURCES_ERROR_CODES)[number];
 
-export class SourcesError extends Error {
+export class SourcesError extends CodedError<SourcesErrorCode> {
   constructor(
-    readonly code: SourcesErrorCode,
+    code: SourcesErrorCode,
     message: string,
     readonly transient: boolean,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
-    this.name = 'SourcesError';
+    super(code, message, options);
   }
 }
 
@@ -19,7 +20,6 @@ export class SourcesError extends Error {
 export class SourcesUnauthorizedError extends SourcesError {
   constructor(readonly status: number, detail: string) {
     super('SOURCES_UNAUTHORIZED', `Sources refused the identity (HTTP ${status}): ${detail}`, false);
-    this.name = 'SourcesUnauthorizedError';
   }
 }
 
@@ -27,7 +27,6 @@ export class SourcesUnauthorizedError extends SourcesError {
 export class SourcesUnavailableError extends SourcesError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('SOURCES_UNAVAILABLE', message, true, options);
-    this.name = 'SourcesUnavailableError';
   }
 }
 
@@ -35,7 +34,6 @@ export class SourcesUnavailableError extends SourcesError {
 export class SourcesBadResponseError extends SourcesError {
   constructor(message: string) {
     super('SOURCES_BAD_RESPONSE', message, true);
-    this.name = 'SourcesBadResponseError';
   }
 }
 
@@ -43,6 +41,5 @@ export class SourcesBadResponseError extends SourcesError {
 export class InvalidSourceIdError extends SourcesError {
   constructor(sourceId: string) {
     super('SOURCES_INVALID_SOURCE_ID', `invalid source id ${JSON.stringify(sourceId)}: expected a string of digits`, false);
-    this.name = 'InvalidSourceIdError';
   }
 }

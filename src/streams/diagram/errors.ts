@@ -1,4 +1,5 @@
 // Errors of the diagram package. A malformed description names the line it stopped at.
+import { CodedError } from '../coded-error.ts';
 
 export const DIAGRAM_ERROR_CODES = [
   'DIAGRAM_PARSE', // the text is not a Kafka Streams TopologyDescription
@@ -8,15 +9,12 @@ export const DIAGRAM_ERROR_CODES = [
 
 export type DiagramErrorCode = (typeof DIAGRAM_ERROR_CODES)[number];
 
-export class DiagramError extends Error {
-  readonly code: DiagramErrorCode;
+export class DiagramError extends CodedError<DiagramErrorCode> {
   /** 1-based line of the description, when the error is about one */
   readonly line: number | undefined;
 
   constructor(code: DiagramErrorCode, message: string, options: { line?: number; cause?: unknown } = {}) {
-    super(options.line === undefined ? message : `line ${options.line}: ${message}`, { cause: options.cause });
-    this.name = 'DiagramError';
-    this.code = code;
+    super(code, options.line === undefined ? message : `line ${options.line}: ${message}`, { cause: options.cause });
     this.line = options.line;
   }
 }

@@ -6,6 +6,7 @@
 // - TopologyException: a mistake in the topology definition. Thrown while building, never at run time.
 // - RecordError: one record could not be processed (bad bytes, a failing step, retries exhausted).
 //   It is routed to a dead-letter sink with its code and reason; it never escapes the runtime.
+import { CodedError } from '../coded-error.ts';
 
 export const TOPOLOGY_ERROR_CODES = [
   'TOPOLOGY_MISSING_NAME',
@@ -31,22 +32,13 @@ export const RECORD_ERROR_CODES = [
 export type TopologyErrorCode = (typeof TOPOLOGY_ERROR_CODES)[number];
 export type RecordErrorCode = (typeof RECORD_ERROR_CODES)[number];
 
-/** Base of every error here: a stable `code`, a message for people, an optional `cause`. */
-export class StreamsError<C extends string = string> extends Error {
-  readonly code: C;
-
-  constructor(code: C, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'StreamsError';
-    this.code = code;
-  }
-}
+/** Base of the DSL's, the task's and the embedded log's errors: a stable `code`, a message for people, an optional `cause`. */
+export class StreamsError<C extends string = string> extends CodedError<C> {}
 
 /** A topology definition mistake (missing or duplicate name, bad option). Thrown at build time. */
 export class TopologyException extends StreamsError<TopologyErrorCode> {
   constructor(code: TopologyErrorCode, message: string, options?: { cause?: unknown }) {
     super(code, message, options);
-    this.name = 'TopologyException';
   }
 }
 
@@ -56,7 +48,6 @@ export class RecordError extends StreamsError<RecordErrorCode> {
 
   constructor(code: RecordErrorCode, node: string, message: string, options?: { cause?: unknown }) {
     super(code, message, options);
-    this.name = 'RecordError';
     this.node = node;
   }
 }

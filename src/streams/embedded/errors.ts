@@ -12,8 +12,4 @@ export type LogErrorCode = (typeof LOG_ERROR_CODES)[number];
 
 /** The in-process log was asked for something it does not have, or given a malformed record. */
 export class LogError extends StreamsError<LogErrorCode> {
-  constructor(code: LogErrorCode, message: string, options?: { cause?: unknown }) {
-    super(code, message, options);
-    this.name = 'LogError';
-  }
 }

@@ -1,6 +1,8 @@
 // Errors of the Kafka runtime, each with a stable code (logs and health reports carry the code).
 // Per-record failures never show up here: the task routes them to dead-letter sinks.
 
+import { CodedError } from '../coded-error.ts';
+
 export const KAFKA_RUNTIME_ERROR_CODES = [
   'KAFKA_INVALID_OPTION',
   'KAFKA_PARTITION_MISMATCH',
@@ -12,12 +14,4 @@ export const KAFKA_RUNTIME_ERROR_CODES = [
 
 export type KafkaRuntimeErrorCode = (typeof KAFKA_RUNTIME_ERROR_CODES)[number];
 
-export class KafkaRuntimeError extends Error {
-  readonly code: KafkaRuntimeErrorCode;
-
-  constructor(code: KafkaRuntimeErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'KafkaRuntimeError';
-    this.code = code;
-  }
-}
+export class KafkaRuntimeError extends CodedError<KafkaRuntimeErrorCode> {}

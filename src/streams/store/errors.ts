@@ -1,6 +1,8 @@
 // Errors raised by the TTL table and its codecs: one class, a stable code per failure kind, so
 // callers (and tests) branch on `code` rather than on message text.
 
+import { CodedError } from '../coded-error.ts';
+
 export const STORE_ERROR_CODES = [
   'STORE_INVALID_OPTIONS', // a TtlTable option is missing or out of range
   'STORE_INVALID_KEY', // a key that is not a string
@@ -13,12 +15,4 @@ export const STORE_ERROR_CODES = [
 
 export type StoreErrorCode = (typeof STORE_ERROR_CODES)[number];
 
-export class StoreError extends Error {
-  readonly code: StoreErrorCode;
-
-  constructor(code: StoreErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'StoreError';
-    this.code = code;
-  }
-}
+export class StoreError extends CodedError<StoreErrorCode> {}

@@ -16,8 +16,4 @@ export type TaskErrorCode = (typeof TASK_ERROR_CODES)[number];
 
 /** The executor was misused by a runtime, or its output port failed. */
 export class TaskError extends StreamsError<TaskErrorCode> {
-  constructor(code: TaskErrorCode, message: string, options?: { cause?: unknown }) {
-    super(code, message, options);
-    this.name = 'TaskError';
-  }
 }
