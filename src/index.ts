@@ -5,7 +5,7 @@ export * from './streams/dsl/index.ts';
 export {
   TtlTable, MAX_TTL_MS, StoreError, STORE_ERROR_CODES,
   // the store's value codec (bytes ⇄ value for changelogs), not the DSL's record codec `jsonCodec`
-  jsonCodec as jsonValueCodec,
+  jsonValueCodec,
 } from './streams/store/index.ts';
 export { availabilityCodec, createAvailabilityCodec } from './domain/availability-codec.ts';
 export * from './streams/task/index.ts';

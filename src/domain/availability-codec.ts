@@ -35,7 +35,7 @@
 // end: never reorder or remove a sentence. A sentence outside the table is written inline.
 import type { ApplicationStatus, AvailabilityStatus, SourceCheckResult } from './types.ts';
 import { StoreError } from '../streams/store/errors.ts';
-import type { ValueCodec } from '../streams/store/types.ts';
+import type { StoreValueCodec } from '../streams/dsl/store-ref.ts';
 import { ByteReader, lengthPrefixedSize, varintLength, writeLengthPrefixed, writeVarint } from '../streams/store/varint.ts';
 
 const GENERAL_FORM = 1;
@@ -129,7 +129,7 @@ export interface AvailabilityCodecOptions {
 }
 
 /** Builds the codec; with no known sentences every error is written inline. */
-export function createAvailabilityCodec(options: AvailabilityCodecOptions = {}): ValueCodec<SourceCheckResult> {
+export function createAvailabilityCodec(options: AvailabilityCodecOptions = {}): StoreValueCodec<SourceCheckResult> {
   const knownErrors = [...(options.knownErrors ?? [])];
   const errorIndex = new Map<string, number>();
   knownErrors.forEach((sentence, i) => {
@@ -303,4 +303,4 @@ export function createAvailabilityCodec(options: AvailabilityCodecOptions = {}):
 }
 
 /** The codec with no interned sentences (errors inline); pass the checks' sentences when known. */
-export const availabilityCodec: ValueCodec<SourceCheckResult> = createAvailabilityCodec();
+export const availabilityCodec: StoreValueCodec<SourceCheckResult> = createAvailabilityCodec();

@@ -4,14 +4,9 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { RATE_LIMITED_APIS, type ProviderLimiterStats, type RateLimitedApi } from '../ratelimit/index.ts';
 import type { TopologyObserver } from '../streams/task/index.ts';
+import type { PartitionLag } from '../streams/worker-runtime.ts';
 
 const PREFIX = 'sources_availability_check_';
-
-export interface PartitionLag {
-  topic: string;
-  partition: number;
-  lag: number;
-}
 
 /** Which branch nodes of the topology mean a cache hit, a miss, and a deliberate bypass. */
 export interface CacheNodes {

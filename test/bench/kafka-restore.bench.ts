@@ -1,7 +1,7 @@
 // Changelog restore rate: a compacted changelog of `count` distinct source ids over 3 partitions
 // is read back into TTL tables by the runtime's ChangelogRestorer (what a worker does on start and
 // on partition assignment). Reported in records per second; no target (README: Benchmarks).
-import { jsonCodec as storeJsonCodec, TtlTable } from '../../src/streams/store/index.ts';
+import { jsonValueCodec, TtlTable } from '../../src/streams/store/index.ts';
 import { partitionForKey } from '../../src/streams/embedded/murmur2.ts';
 import { changelogTopicConfig } from '../../src/streams/kafka/admin.ts';
 import { ChangelogRestorer } from '../../src/streams/kafka/changelog-restorer.ts';
@@ -22,11 +22,11 @@ export async function run(options: BenchOptions): Promise<BenchRow[]> {
     await produceBulk(broker.brokers, count, (i) => {
       const id = String(1_000_000 + i);
       const status = i % 10 === 0 ? 'unavailable' : 'available';
-      return { topic, key: id, partition: partitionForKey(id, PARTITIONS), value: Buffer.from(storeJsonCodec.encode(status)) };
+      return { topic, key: id, partition: partitionForKey(id, PARTITIONS), value: Buffer.from(jsonValueCodec.encode(status)) };
     });
     const restorer = new ChangelogRestorer({ brokers: broker.brokers, clientId: 'bench-restore' });
     try {
-      const tables = Array.from({ length: PARTITIONS }, () => new TtlTable<unknown>({ name: 'results', ttlMs: 3_600_000, clock: Date.now, codec: storeJsonCodec }));
+      const tables = Array.from({ length: PARTITIONS }, () => new TtlTable<unknown>({ name: 'results', ttlMs: 3_600_000, clock: Date.now, codec: jsonValueCodec }));
       const started = performance.now();
       let restored = 0;
       for (let p = 0; p < PARTITIONS; p++) restored += (await restorer.restore(p, [{ topic, store: tables[p]! }])).records;

@@ -4,7 +4,7 @@
 // must do with the same records: JSON.parse of the input and JSON.stringify of an output. The
 // ratio says how much of a bare pipe's budget the executor itself takes (kafka-throughput's gap).
 import { ttlTableFactory } from '../../src/streams/store/store-factory.ts';
-import { systemClock } from '../../src/streams/task/clock.ts';
+import { systemClock } from '../../src/streams/clock.ts';
 import type { InputRecord, ProducerPort } from '../../src/streams/task/contract.ts';
 import { TopologyTask } from '../../src/streams/task/topology-task.ts';
 import { buildCheckTopology, checkTopics, expectedStatus } from '../integration/runtime/fixtures/check-topology.ts';

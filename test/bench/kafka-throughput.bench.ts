@@ -3,7 +3,7 @@
 // acknowledged. The runtime's table is restored from a pre-written changelog, so every request is
 // answered from the table (no check runs; the benchmark fails if one does). README: Benchmarks targets: ≥ 0.8×.
 import Kafka from 'node-rdkafka';
-import { jsonCodec as storeJsonCodec } from '../../src/streams/store/index.ts';
+import { jsonValueCodec } from '../../src/streams/store/index.ts';
 import { partitionForKey } from '../../src/streams/embedded/murmur2.ts';
 import { changelogTopicConfig } from '../../src/streams/kafka/admin.ts';
 import { KafkaRuntime } from '../../src/streams/kafka/index.ts';
@@ -103,7 +103,7 @@ export async function run(options: BenchOptions): Promise<BenchRow[]> {
     // the table's content: every id answered before, in the partition its requests arrive on
     await produceBulk(broker.brokers, DISTINCT, (i) => {
       const id = String(1_000_000 + i);
-      return { topic: topics.changelog, key: id, partition: partitionForKey(id, PARTITIONS), value: Buffer.from(storeJsonCodec.encode(expectedStatus(id))) };
+      return { topic: topics.changelog, key: id, partition: partitionForKey(id, PARTITIONS), value: Buffer.from(jsonValueCodec.encode(expectedStatus(id))) };
     });
     await produceBulk(broker.brokers, count, (i) => {
       const id = String(1_000_000 + (i % DISTINCT));

@@ -4,7 +4,7 @@
 // concurrency, per-key order, coalescing, timeout, retry, dead letters) whose results are written
 // to the table before they go out.
 import { jsonCodec, StreamsBuilder, type RetryPolicy, type Topology } from '../../src/streams/dsl/index.ts';
-import { jsonCodec as storeJsonCodec } from '../../src/streams/store/index.ts';
+import { jsonValueCodec } from '../../src/streams/store/index.ts';
 
 export interface CheckRequest {
   source_id: string;
@@ -56,7 +56,7 @@ export function buildTopology(options: CachedCheckOptions): Topology {
   const topics = options.topics ?? DEFAULT_CACHED_CHECK_TOPICS;
   const builder = new StreamsBuilder({ applicationId: topics.applicationId });
   const dlq = builder.deadLetterSink('check-dead-letters', topics.deadLetters);
-  const results = builder.addStore<unknown>('results', { ttlMs: options.ttlMs ?? 60_000, codec: storeJsonCodec });
+  const results = builder.addStore<unknown>('results', { ttlMs: options.ttlMs ?? 60_000, codec: jsonValueCodec });
   const codec = jsonCodec<CheckRequest>(requestSchema, 'check-request');
   const requests = builder.stream<CheckRequest>('requests-source', topics.requests, { codec, deadLetter: dlq });
   const priority = builder.stream<CheckRequest>('priority-source', topics.priority, { codec, priority: true, deadLetter: dlq });

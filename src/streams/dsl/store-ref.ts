@@ -2,16 +2,20 @@
 // The TTL table in src/streams/store/ttl-table.ts implements KeyValueStore; the executor never
 // constructs a store itself: the runtime creates (and restores) them and hands them over.
 
-/** Serialises a store's values for its changelog topic. */
+/**
+ * Turns a store value into the bytes kept in memory and written to the changelog, and back.
+ * `decode` must not keep a reference to `bytes`: the TTL table lends it a reused scratch buffer.
+ */
 export interface StoreValueCodec<V> {
   encode(value: V): Uint8Array;
   decode(bytes: Uint8Array): V;
 }
 
-/** One changelog record; value null is a tombstone. */
+/** One changelog record. `value: null` is a tombstone (the key is gone). */
 export interface StoreChange {
   key: string;
   value: Uint8Array | null;
+  /** when the record was written, ms since the epoch; restore() expires it at timestamp + ttlMs */
   timestamp: number;
 }
 

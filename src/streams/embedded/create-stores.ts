@@ -3,11 +3,11 @@
 import type { KeyValueStore } from '../dsl/store-ref.ts';
 import type { Topology } from '../dsl/topology.ts';
 import { ttlTableFactory, type StoreFactory } from '../store/store-factory.ts';
-import type { TaskClock } from '../task/contract.ts';
+import type { Clock } from '../clock.ts';
 import type { PartitionedLog } from './partitioned-log.ts';
 
 /** One store per declared store, each restored from every partition of its changelog topic. */
-export function createStores(topology: Topology, clock: TaskClock, log: PartitionedLog, factory: StoreFactory = ttlTableFactory): Record<string, KeyValueStore<unknown>> {
+export function createStores(topology: Topology, clock: Clock, log: PartitionedLog, factory: StoreFactory = ttlTableFactory): Record<string, KeyValueStore<unknown>> {
   const stores: Record<string, KeyValueStore<unknown>> = {};
   for (const ref of topology.stores) {
     const store = factory(ref, () => clock.now());

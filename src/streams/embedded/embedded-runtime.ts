@@ -6,8 +6,8 @@ import { TaskError } from '../task/errors.ts';
 import type { RecordError } from '../dsl/errors.ts';
 import type { Topology } from '../dsl/topology.ts';
 import type { KeyValueStore } from '../dsl/store-ref.ts';
-import { systemClock } from '../task/clock.ts';
-import type { InputRecord, TaskClock } from '../task/contract.ts';
+import { systemClock, type Clock } from '../clock.ts';
+import type { InputRecord } from '../task/contract.ts';
 import type { TopologyObserver } from '../task/topology-observer.ts';
 import { TopologyTask } from '../task/topology-task.ts';
 import type { HealthStatus, PartitionLag, RuntimeCounters, RuntimeHealth, WorkerRuntime } from '../worker-runtime.ts';
@@ -18,7 +18,7 @@ import { PartitionedLog } from './partitioned-log.ts';
 export interface EmbeddedRuntimeOptions {
   /** default: a new log whose record timestamps come from `clock` */
   log?: PartitionedLog;
-  clock?: TaskClock;
+  clock?: Clock;
   /** consumer group (default: the topology's applicationId) */
   group?: string;
   /** partitions of the topics the runtime creates (default 1) */
@@ -47,7 +47,7 @@ export class EmbeddedRuntime implements WorkerRuntime {
   readonly kind = 'embedded';
   readonly topology: Topology;
   readonly log: PartitionedLog;
-  readonly clock: TaskClock;
+  readonly clock: Clock;
   readonly group: string;
   readonly task: TopologyTask;
   readonly stores: Readonly<Record<string, KeyValueStore<unknown>>>;

@@ -4,7 +4,7 @@
 import { TaskError } from '../task/errors.ts';
 import type { Topology } from '../dsl/topology.ts';
 import type { KeyValueStore } from '../dsl/store-ref.ts';
-import { ManualClock } from '../task/clock.ts';
+import { ManualClock } from '../clock.ts';
 import { DEAD_LETTER_HEADERS } from '../task/dead-letter.ts';
 import { EmbeddedRuntime, type EmbeddedRuntimeOptions } from './embedded-runtime.ts';
 import type { LogRecord } from './partitioned-log.ts';

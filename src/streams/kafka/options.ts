@@ -3,8 +3,8 @@
 import type { RecordError } from '../dsl/errors.ts';
 import type { StoreFactory } from '../store/store-factory.ts';
 import { ttlTableFactory } from '../store/store-factory.ts';
-import { systemClock } from '../task/clock.ts';
-import type { InputRecord, TaskClock } from '../task/contract.ts';
+import { systemClock, type Clock } from '../clock.ts';
+import type { InputRecord } from '../task/contract.ts';
 import { KafkaRuntimeError } from './errors.ts';
 import { PLAINTEXT, securityClientConfig, type KafkaSecurity } from './security.ts';
 
@@ -27,7 +27,7 @@ export interface KafkaRuntimeOptions {
   /** client.id prefix (default: the application id) */
   clientId?: string;
   /** time for stores, mapAsync timeouts and backoff (default: the system clock) */
-  clock?: TaskClock;
+  clock?: Clock;
   /** default: the compact TTL table */
   storeFactory?: StoreFactory;
   /** pause a partition while it has this many unfinished records (default 1000) */
@@ -74,7 +74,7 @@ export interface ResolvedOptions {
   readonly security: KafkaSecurity;
   readonly applicationId: string;
   readonly clientId: string;
-  readonly clock: TaskClock;
+  readonly clock: Clock;
   readonly storeFactory: StoreFactory;
   readonly maxUnfinishedPerPartition: number;
   readonly maxUnfinished: number;

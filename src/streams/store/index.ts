@@ -1,5 +1,6 @@
 // The store package's public surface: the TTL table, its codecs and its errors.
-export { TtlTable, MAX_TTL_MS, jsonCodec } from './ttl-table.ts';
-export type { Clock, StoreChange, TtlTableOptions, ValueCodec } from './ttl-table.ts';
+export { TtlTable, MAX_TTL_MS } from './ttl-table.ts';
+export type { TtlTableOptions } from './ttl-table.ts';
+export { jsonValueCodec } from './json-codec.ts';
 export { StoreError, STORE_ERROR_CODES } from './errors.ts';
 export type { StoreErrorCode } from './errors.ts';

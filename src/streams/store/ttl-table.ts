@@ -33,10 +33,10 @@ import { MAX_VALUE_BYTES, ValueArena } from './value-arena.ts';
 import { StoreError } from './errors.ts';
 import { highWord, joinWords, lowWord, parseNumericKey } from './numeric-key.ts';
 import { EXPIRY, FREE, HIGH_LENGTH, KEY_HIGH_MASK, LOW, REF, SLOT_WORDS, SlotTable } from './slot-table.ts';
-import type { Clock, StoreChange, TtlTableOptions, ValueCodec } from './types.ts';
+import type { StoreChange, StoreValueCodec } from '../dsl/store-ref.ts';
+import type { TtlTableOptions } from './types.ts';
 
-export type { Clock, StoreChange, TtlTableOptions, ValueCodec } from './types.ts';
-export { jsonCodec } from './json-codec.ts';
+export type { TtlTableOptions } from './types.ts';
 
 /** The longest TTL: expiry words are 32-bit ms offsets, and a rebase must leave room for one TTL. */
 export const MAX_TTL_MS = 2 ** 31;
@@ -69,15 +69,15 @@ function highLengthWord(high: number, bytes: Uint8Array): number {
  * applies such records, so a table can be rebuilt from its compacted changelog topic.
  *
  * @example
- *   const table = new TtlTable({ name: 'results', ttlMs: 3_600_000, clock: Date.now, codec: jsonCodec });
+ *   const table = new TtlTable({ name: 'results', ttlMs: 3_600_000, clock: Date.now, codec: jsonValueCodec });
  *   const change = table.put('463243', { ok: true }); // write `change` to the changelog
  *   table.get('463243'); // { ok: true } for the next hour, then undefined
  */
 export class TtlTable<V> {
   readonly name: string;
   readonly ttlMs: number;
-  private readonly clock: Clock;
-  private readonly codec: ValueCodec<V>;
+  private readonly clock: () => number;
+  private readonly codec: StoreValueCodec<V>;
 
   private readonly slots = new SlotTable();
   private arena = new ValueArena();

@@ -12,13 +12,13 @@ import { describeError, RecordError } from '../dsl/errors.ts';
 import type { ProcessorNode } from '../dsl/nodes.ts';
 import type { AsyncContext, StreamRecord } from '../dsl/record.ts';
 import { backoffDelay } from '../dsl/retry-policy.ts';
-import type { TaskClock } from './contract.ts';
+import type { Clock } from '../clock.ts';
 import type { Flow } from './flow.ts';
 
 export type AsyncNode = ProcessorNode & { readonly op: 'mapAsync' };
 
 export interface AsyncStepHost {
-  readonly clock: TaskClock;
+  readonly clock: Clock;
   /** the context of one attempt: the record's context plus the attempt's signal and number */
   context(node: ProcessorNode, record: StreamRecord<unknown>, flow: Flow, signal: AbortSignal, attempt: number): AsyncContext;
   /** forwards a result downstream of `node` */

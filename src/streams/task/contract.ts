@@ -22,6 +22,7 @@ import type { RecordError } from '../dsl/errors.ts';
 import type { KeyValueStore } from '../dsl/store-ref.ts';
 import type { Headers } from '../dsl/record.ts';
 import type { TopologyObserver } from './topology-observer.ts';
+import type { Clock } from '../clock.ts';
 
 /** One record as the runtime read it from a log. Offsets must increase within a partition. */
 export interface InputRecord {
@@ -73,15 +74,9 @@ export interface ChangelogRecord {
 /** The store-change port. Default: `producer.send` to the changelog topic, key = store key. */
 export type ChangelogPort = (record: ChangelogRecord) => Promise<void>;
 
-/** Time for the task: `now` for stores and contexts, `schedule` for mapAsync timeouts and backoff. */
-export interface TaskClock {
-  now(): number;
-  /** runs `callback` once after `delayMs`; returns a function that cancels it */
-  schedule(delayMs: number, callback: () => void): () => void;
-}
-
 export interface TaskOptions {
-  clock: TaskClock;
+  /** `now` for stores and contexts, `schedule` for mapAsync timeouts and backoff */
+  clock: Clock;
   producer: ProducerPort;
   /** one store per store the topology declares, by name, already restored by the runtime */
   stores?: Readonly<Record<string, KeyValueStore<unknown>>>;

@@ -5,12 +5,12 @@
 import type { AsyncContext, ProcessorContext, RecordOrigin, StreamRecord } from '../dsl/record.ts';
 import type { ProcessorNode } from '../dsl/nodes.ts';
 import type { KeyValueStore, StoreChange, StoreRef, StoreView } from '../dsl/store-ref.ts';
-import type { TaskClock } from './contract.ts';
+import type { Clock } from '../clock.ts';
 import type { Flow } from './flow.ts';
 
 /** What contexts and store views need of the task. */
 export interface ContextHost {
-  readonly clock: TaskClock;
+  readonly clock: Clock;
   /** the store `ref` names, checked against what `node` declared (throws TASK_STORE_NOT_DECLARED) */
   declaredStore(node: ProcessorNode, ref: StoreRef<unknown>): KeyValueStore<unknown>;
   /** writes a store change to the changelog; the record's offset waits for its acknowledgement */

@@ -1,6 +1,7 @@
 // TopologyTask executes a built Topology for records coming from any log. See contract.ts for
 // what a runtime must do and what the task guarantees in return.
 import { describeError, RecordError } from '../dsl/errors.ts';
+import type { Clock } from '../clock.ts';
 import { TaskError } from './errors.ts';
 import type { ProcessorNode, SinkNode, SourceNode } from '../dsl/nodes.ts';
 import type { StreamRecord } from '../dsl/record.ts';
@@ -8,7 +9,7 @@ import type { KeyValueStore, StoreChange, StoreRef } from '../dsl/store-ref.ts';
 import type { Topology } from '../dsl/topology.ts';
 import { AsyncStep, type AsyncNode } from './async-step.ts';
 import type {
-  ChangelogPort, CommittableOffset, InputRecord, OutputRecord, PartitionLoad, ProducerPort, TaskClock, TaskMetrics, TaskOptions,
+  ChangelogPort, CommittableOffset, InputRecord, OutputRecord, PartitionLoad, ProducerPort, TaskMetrics, TaskOptions,
 } from './contract.ts';
 import { deadLetterRecord } from './dead-letter.ts';
 import type { Flow } from './flow.ts';
@@ -44,7 +45,7 @@ class TaskFlow implements Flow {
  */
 export class TopologyTask {
   readonly topology: Topology;
-  readonly clock: TaskClock;
+  readonly clock: Clock;
   readonly metrics: TaskMetrics = { processed: 0, finished: 0, sent: 0, deadLettered: 0, dropped: 0, storeWrites: 0 };
   /** per-node counts and output events (shared when the runtime passed one in the options) */
   readonly observer: TopologyObserver;

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { jsonCodec, StreamsBuilder, stringCodec, TopologyException, type TopologyErrorCode } from '../../../src/streams/dsl/index.ts';
-import { jsonCodec as storeJsonCodec } from '../../../src/streams/store/index.ts';
+import { jsonValueCodec } from '../../../src/streams/store/index.ts';
 
 function throwsCode(fn: () => unknown, code: TopologyErrorCode): void {
   try {
@@ -30,8 +30,8 @@ test('duplicate names throw TOPOLOGY_DUPLICATE_NAME, across node kinds', () => {
   s.filter('step', () => true);
   throwsCode(() => s.mapValues('step', (v) => v), 'TOPOLOGY_DUPLICATE_NAME');
   throwsCode(() => s.to('src', 'out', { codec: stringCodec }), 'TOPOLOGY_DUPLICATE_NAME');
-  b.addStore('results', { ttlMs: 1000, codec: storeJsonCodec });
-  throwsCode(() => b.addStore('results', { ttlMs: 1000, codec: storeJsonCodec }), 'TOPOLOGY_DUPLICATE_NAME');
+  b.addStore('results', { ttlMs: 1000, codec: jsonValueCodec });
+  throwsCode(() => b.addStore('results', { ttlMs: 1000, codec: jsonValueCodec }), 'TOPOLOGY_DUPLICATE_NAME');
 });
 
 test('names with spaces or commas (which would break the description) are rejected', () => {
@@ -52,7 +52,7 @@ test('one source per topic; a topology needs a source; a split needs a branch', 
 });
 
 test('stores must be declared on the same builder; dead letters must be dead-letter sinks', () => {
-  const other = builder().addStore('results', { ttlMs: 1000, codec: storeJsonCodec });
+  const other = builder().addStore('results', { ttlMs: 1000, codec: jsonValueCodec });
   const b = builder();
   const s = b.stream('src', 'in', { codec: stringCodec });
   throwsCode(() => s.peek('p', () => undefined, { stores: [other] }), 'TOPOLOGY_UNKNOWN_STORE');
@@ -70,8 +70,8 @@ test('bad options name the node and the field', () => {
     assert.match((error as Error).message, /check: concurrency/);
   }
   throwsCode(() => s.mapAsync('check2', async (v) => v, { concurrency: 1, timeoutMs: 100, retry: { maxAttempts: 0 } }), 'TOPOLOGY_INVALID_OPTION');
-  throwsCode(() => b.addStore('s', { ttlMs: -1, codec: storeJsonCodec }), 'TOPOLOGY_INVALID_OPTION');
-  throwsCode(() => b.addStore('s', { ttlMs: 2 ** 40, codec: storeJsonCodec }), 'TOPOLOGY_INVALID_OPTION');
+  throwsCode(() => b.addStore('s', { ttlMs: -1, codec: jsonValueCodec }), 'TOPOLOGY_INVALID_OPTION');
+  throwsCode(() => b.addStore('s', { ttlMs: 2 ** 40, codec: jsonValueCodec }), 'TOPOLOGY_INVALID_OPTION');
   throwsCode(() => b.stream('nocodec', 'in2', {} as never), 'TOPOLOGY_INVALID_OPTION');
   s.split('no-branches').noDefaultBranch();
   throwsCode(() => b.build(), 'TOPOLOGY_EMPTY_SPLIT');
@@ -100,7 +100,7 @@ test('building runs nothing and the topology is immutable', () => {
 
 test('stores get the Kafka Streams changelog topic name', () => {
   const b = new StreamsBuilder({ applicationId: 'availability-check' });
-  const ref = b.addStore('results', { ttlMs: 1000, codec: storeJsonCodec });
+  const ref = b.addStore('results', { ttlMs: 1000, codec: jsonValueCodec });
   assert.is(ref.changelogTopic, 'availability-check-results-changelog');
 });
 

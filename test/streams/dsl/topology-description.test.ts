@@ -1,13 +1,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { describe, jsonCodec, StreamsBuilder, stringCodec } from '../../../src/streams/dsl/index.ts';
-import { jsonCodec as storeJsonCodec } from '../../../src/streams/store/index.ts';
+import { jsonValueCodec } from '../../../src/streams/store/index.ts';
 import { parseTopologyDescription } from '../../../src/streams/diagram/index.ts';
 import { buildTopology as buildOrderRouting } from '../../../topology/examples/order-routing.ts';
 
 function requestTopology() {
   const b = new StreamsBuilder({ applicationId: 'availability-check' });
-  const results = b.addStore('results', { ttlMs: 1000, codec: storeJsonCodec });
+  const results = b.addStore('results', { ttlMs: 1000, codec: jsonValueCodec });
   const requests = b.stream('requests-source', 'platform.provisioning.internal.availability-check', { codec: jsonCodec() });
   const priority = b.stream('priority-source', 'priority', { codec: jsonCodec(), priority: true });
   const routes = requests.merge('merge-requests', priority)

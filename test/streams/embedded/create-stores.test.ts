@@ -1,13 +1,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { StreamsBuilder, stringCodec } from '../../../src/streams/dsl/index.ts';
-import { jsonCodec as storeJsonCodec, TtlTable } from '../../../src/streams/store/index.ts';
+import { jsonValueCodec, TtlTable } from '../../../src/streams/store/index.ts';
 import { ManualClock } from '../../../src/streams/task/index.ts';
 import { createStores, PartitionedLog } from '../../../src/streams/embedded/index.ts';
 
 function topology() {
   const b = new StreamsBuilder({ applicationId: 'app' });
-  const results = b.addStore('results', { ttlMs: 1000, codec: storeJsonCodec });
+  const results = b.addStore('results', { ttlMs: 1000, codec: jsonValueCodec });
   b.stream<string>('src', 'in', { codec: stringCodec }).peek('p', () => undefined, { stores: [results] });
   return b.build();
 }

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { jsonCodec, StreamsBuilder, stringCodec } from '../../../src/streams/dsl/index.ts';
-import { jsonCodec as storeJsonCodec } from '../../../src/streams/store/index.ts';
+import { jsonValueCodec } from '../../../src/streams/store/index.ts';
 import { ManualClock } from '../../../src/streams/task/index.ts';
 import { EmbeddedRuntime, PartitionedLog } from '../../../src/streams/embedded/index.ts';
 
@@ -60,7 +60,7 @@ test('commits only finished records; a restarted runtime resumes there and resto
   const clock = new ManualClock(1000);
   const build = () => {
     const b = new StreamsBuilder({ applicationId: 'restart' });
-    const seen = b.addStore<unknown>('seen', { ttlMs: 60_000, codec: storeJsonCodec });
+    const seen = b.addStore<unknown>('seen', { ttlMs: 60_000, codec: jsonValueCodec });
     b.stream<{ id: string }>('src', 'in', { codec: jsonCodec() })
       .peek('remember', (v, ctx) => ctx.store(seen).put(v.id, 'yes'), { stores: [seen] })
       .to('out-sink', 'out', { codec: jsonCodec() });
@@ -88,7 +88,7 @@ test('commits only finished records; a restarted runtime resumes there and resto
 test('while started, expired store entries are purged and tombstoned in the changelog', async () => {
   const clock = new ManualClock(0);
   const b = new StreamsBuilder({ applicationId: 'purge' });
-  const seen = b.addStore<unknown>('seen', { ttlMs: 1000, codec: storeJsonCodec });
+  const seen = b.addStore<unknown>('seen', { ttlMs: 1000, codec: jsonValueCodec });
   b.stream<string>('src', 'in', { codec: stringCodec }).peek('remember', (v, ctx) => ctx.store(seen).put(v, 1), { stores: [seen] });
   const runtime = new EmbeddedRuntime(b.build(), { clock, purgeIntervalMs: 500 });
   runtime.start();

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { jsonCodec, StreamsBuilder, type TaskClock } from '../../../src/index.ts';
+import { jsonCodec, StreamsBuilder, type Clock } from '../../../src/index.ts';
 import { TopologyTestDriver } from '../../../src/streams/embedded/index.ts';
 import {
   buildTopology as buildCachedCheck, CHECK_DLQ_TOPIC, PRIORITY_TOPIC, REQUESTS_TOPIC, STATUS_TOPIC, type CheckResult,
@@ -9,7 +9,7 @@ import {
   buildTopology as buildOrderRouting, DOMESTIC_TOPIC, LARGE_TOPIC, ORDERS_DLQ_TOPIC, ORDERS_TOPIC, OTHER_TOPIC,
 } from '../../../topology/examples/order-routing.ts';
 
-const sleep = (clock: TaskClock, ms: number, signal?: AbortSignal) => new Promise<void>((resolve, reject) => {
+const sleep = (clock: Clock, ms: number, signal?: AbortSignal) => new Promise<void>((resolve, reject) => {
   const cancel = clock.schedule(ms, resolve);
   signal?.addEventListener('abort', () => { cancel(); reject(signal.reason as Error); });
 });
@@ -55,7 +55,7 @@ test('cached check: a result is replayed from the table until its TTL passes, th
 
 test('runUntilIdle jumps the clock over waits (backoff, sleeps); advanceTime alone does not jump', async () => {
   // the step sleeps on the driver's clock, which exists only once the driver does
-  const time: { clock?: TaskClock } = {};
+  const time: { clock?: Clock } = {};
   const b = new StreamsBuilder({ applicationId: 'waits' });
   b.stream<number>('src', 'in', { codec: jsonCodec<number>() })
     .mapAsync('wait', async (ms, ctx) => { await sleep(time.clock!, ms, ctx.signal); return ms; }, { concurrency: 1, timeoutMs: 10_000 })
@@ -78,7 +78,7 @@ test('runUntilIdle jumps the clock over waits (backoff, sleeps); advanceTime alo
 });
 
 test('advanceTime wakes a step that sleeps twice within one advance', async () => {
-  const time: { clock?: TaskClock } = {};
+  const time: { clock?: Clock } = {};
   const b = new StreamsBuilder({ applicationId: 'twice' });
   b.stream<number>('src', 'in', { codec: jsonCodec<number>() })
     .mapAsync('twice', async (ms) => { await sleep(time.clock!, ms); await sleep(time.clock!, ms); return time.clock!.now(); }, { concurrency: 1, timeoutMs: 10_000 })

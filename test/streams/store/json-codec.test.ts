@@ -2,16 +2,16 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
-import { jsonCodec, StoreError } from '../../../src/streams/store/index.ts';
+import { jsonValueCodec, StoreError } from '../../../src/streams/store/index.ts';
 
 test('JSON values round-trip', () => {
   fc.assert(fc.property(fc.jsonValue(), (value) => {
-    assert.equal(jsonCodec.decode(jsonCodec.encode(value)), JSON.parse(JSON.stringify(value)));
+    assert.equal(jsonValueCodec.decode(jsonValueCodec.encode(value)), JSON.parse(JSON.stringify(value)));
   }));
 });
 
 test('undefined and non-JSON bytes are codec errors', () => {
-  for (const fn of [() => jsonCodec.encode(undefined), () => jsonCodec.decode(new TextEncoder().encode('{')), () => jsonCodec.decode(new Uint8Array([0xff]))]) {
+  for (const fn of [() => jsonValueCodec.encode(undefined), () => jsonValueCodec.decode(new TextEncoder().encode('{')), () => jsonValueCodec.decode(new Uint8Array([0xff]))]) {
     try {
       fn();
       assert.unreachable();

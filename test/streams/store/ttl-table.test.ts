@@ -4,7 +4,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
-import { MAX_TTL_MS, StoreError, TtlTable, jsonCodec, type StoreChange } from '../../../src/streams/store/index.ts';
+import type { StoreChange } from '../../../src/streams/dsl/store-ref.ts';
+import { MAX_TTL_MS, StoreError, TtlTable, jsonValueCodec } from '../../../src/streams/store/index.ts';
 
 const ODD_KEYS = [
   '0', '00', '007', '1', '42', '-1', '+1', ' 1', '1 ', '1e3', '1.0', '0x1F', '', 'abc', 'ü', '源', '\u0000',
@@ -14,7 +15,7 @@ const ODD_KEYS = [
 
 function setup(ttlMs: number, start = 1_700_000_000_000) {
   let now = start;
-  const table = new TtlTable<unknown>({ name: 'results', ttlMs, clock: () => now, codec: jsonCodec });
+  const table = new TtlTable<unknown>({ name: 'results', ttlMs, clock: () => now, codec: jsonValueCodec });
   return { table, advance: (ms: number) => (now += ms), at: (t: number) => (now = t), now: () => now };
 }
 
@@ -86,7 +87,7 @@ function runModel(ttlMs: number, commands: Command[]): void {
   const put = (key: string, value: number) => {
     const change = table.put(key, value);
     assert.equal({ key: change.key, timestamp: change.timestamp }, { key, timestamp: now() });
-    assert.equal(jsonCodec.decode(change.value!), value);
+    assert.equal(jsonValueCodec.decode(change.value!), value);
     model.set(key, { value, writtenAt: now() });
   };
   for (const command of commands) {
@@ -124,7 +125,7 @@ function runModel(ttlMs: number, commands: Command[]): void {
       }
       case 'restore': {
         const timestamp = now() - command.age;
-        const value = command.value === null ? null : jsonCodec.encode(command.value);
+        const value = command.value === null ? null : jsonValueCodec.encode(command.value);
         table.restore({ key: command.key, value, timestamp });
         if (command.value === null || timestamp + ttlMs <= now()) model.delete(command.key);
         else model.set(command.key, { value: command.value, writtenAt: timestamp });
@@ -166,7 +167,7 @@ test('an entry is visible until written + ttl - 1 ms and gone exactly at written
 
 test('fractional clock values are floored to whole milliseconds', () => {
   let now = 1000.9;
-  const table = new TtlTable<unknown>({ name: 't', ttlMs: 10, clock: () => now, codec: jsonCodec });
+  const table = new TtlTable<unknown>({ name: 't', ttlMs: 10, clock: () => now, codec: jsonValueCodec });
   assert.is(table.put('1', 1).timestamp, 1000);
   now = 1009.99;
   assert.is(table.get('1'), 1);
@@ -225,7 +226,7 @@ test('a table rebuilt from the changelog answers like the original', () => {
   for (let i = 0; i < 5000; i += 3) changelog.push(table.delete(String(i * 7919))!);
   advance(600);
   changelog.push(...table.purgeExpired());
-  const copy = new TtlTable<unknown>({ name: 'results', ttlMs: 1000, clock: now, codec: jsonCodec });
+  const copy = new TtlTable<unknown>({ name: 'results', ttlMs: 1000, clock: now, codec: jsonValueCodec });
   for (const change of changelog) copy.restore(change);
   assert.is(copy.size, table.size);
   for (let i = 0; i < 5000; i++) assert.is(copy.get(String(i * 7919)), table.get(String(i * 7919)));
@@ -234,10 +235,10 @@ test('a table rebuilt from the changelog answers like the original', () => {
 test('restore drops records already past their TTL, and removes the key they supersede', () => {
   const { table, now } = setup(100);
   table.put('5', 'old');
-  table.restore({ key: '5', value: jsonCodec.encode('stale'), timestamp: now() - 100 });
+  table.restore({ key: '5', value: jsonValueCodec.encode('stale'), timestamp: now() - 100 });
   assert.is(table.get('5'), undefined);
   assert.is(table.size, 0);
-  table.restore({ key: '5', value: jsonCodec.encode('fresh'), timestamp: now() - 99 });
+  table.restore({ key: '5', value: jsonValueCodec.encode('fresh'), timestamp: now() - 99 });
   assert.is(table.get('5'), 'fresh');
   table.restore({ key: '5', value: null, timestamp: now() });
   assert.is(table.size, 0);
@@ -246,7 +247,7 @@ test('restore drops records already past their TTL, and removes the key they sup
 test('the table copies record bytes (a reused buffer does not change the table)', () => {
   const { table, now } = setup(100);
   for (const key of ['1', 'side-map-key']) {
-    const bytes = jsonCodec.encode('yes');
+    const bytes = jsonValueCodec.encode('yes');
     table.restore({ key, value: bytes, timestamp: now() });
     bytes.fill(0x20);
     assert.is(table.get(key), 'yes');
@@ -335,7 +336,7 @@ test('stress: 60k random puts and deletes over 5k ids agree with a Map (index gr
 });
 
 test('bad options, keys, records and clocks fail with a clear error', () => {
-  const ok = { name: 't', ttlMs: 10, clock: () => 0, codec: jsonCodec };
+  const ok = { name: 't', ttlMs: 10, clock: () => 0, codec: jsonValueCodec };
   expectCode(() => new TtlTable({ ...ok, name: '' }), 'STORE_INVALID_OPTIONS');
   expectCode(() => new TtlTable({ ...ok, ttlMs: 0 }), 'STORE_INVALID_OPTIONS');
   expectCode(() => new TtlTable({ ...ok, ttlMs: 1.5 }), 'STORE_INVALID_OPTIONS');

@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { jsonCodec, StreamsBuilder, type MapAsyncOptions } from '../../../src/streams/dsl/index.ts';
-import { DEAD_LETTER_HEADERS, ManualClock, TopologyTask, type TaskClock } from '../../../src/streams/task/index.ts';
+import { DEAD_LETTER_HEADERS, ManualClock, TopologyTask, type Clock } from '../../../src/streams/task/index.ts';
 import { collectingProducer, input, runToEnd, turn } from './helpers.ts';
 
 interface Item {
@@ -12,12 +12,12 @@ interface Item {
   latency: number;
 }
 
-const sleep = (clock: TaskClock, ms: number, signal?: AbortSignal) => new Promise<void>((resolve, reject) => {
+const sleep = (clock: Clock, ms: number, signal?: AbortSignal) => new Promise<void>((resolve, reject) => {
   const cancel = clock.schedule(ms, resolve);
   signal?.addEventListener('abort', () => { cancel(); reject(signal.reason as Error); });
 });
 
-function asyncTopology(clock: TaskClock, call: (item: Item, signal: AbortSignal, attempt: number) => Promise<unknown>, options: Omit<MapAsyncOptions, 'deadLetter'>) {
+function asyncTopology(clock: Clock, call: (item: Item, signal: AbortSignal, attempt: number) => Promise<unknown>, options: Omit<MapAsyncOptions, 'deadLetter'>) {
   const b = new StreamsBuilder({ applicationId: 'app' });
   const dlq = b.deadLetterSink('dlq-sink', 'dlq');
   b.stream<Item>('src', 'in', { codec: jsonCodec<Item>() })

@@ -1,7 +1,15 @@
-// Clocks for the task: the system one, and a manual one the test driver advances.
-import type { TaskClock } from './contract.ts';
+// The engine's one notion of time: `now` in milliseconds since the epoch (stores' expiry, record
+// timestamps, changelog records) and `schedule` for timeouts and backoff. The system clock, and a
+// manual one the test driver advances.
 
-export const systemClock: TaskClock = Object.freeze({
+/** Time for the engine and whoever it hands time to: read it, and run something later. */
+export interface Clock {
+  now(): number;
+  /** runs `callback` once after `delayMs`; returns a function that cancels it */
+  schedule(delayMs: number, callback: () => void): () => void;
+}
+
+export const systemClock: Clock = Object.freeze({
   now: () => Date.now(),
   schedule(delayMs: number, callback: () => void) {
     const timer = setTimeout(callback, delayMs);
@@ -16,7 +24,7 @@ interface Timer {
 }
 
 /** A clock that moves only when told; due timers fire in time order (ties: scheduling order). */
-export class ManualClock implements TaskClock {
+export class ManualClock implements Clock {
   #now: number;
   #seq = 0;
   #timers: Timer[] = [];
