@@ -79,7 +79,8 @@ function statusRecords(identity: RequestIdentity, statuses: readonly Application
 /** Throws (the record is dead-lettered) for a key other than its source id or headers without a usable identity. */
 function readRequest(key: string | null, value: CheckRequestValue, headers: Headers): TenantRequest {
   const request = checkRequestFromValue(key, value, headers);
-  return { ...request, tenant: tenantKey(request.identity), spending: new RequestSpending() };
+  const tenant = tenantKey(request.identity);
+  return { ...request, tenant, spending: new RequestSpending(tenant) };
 }
 
 async function checkSource(services: AvailabilityServices, request: TenantRequest, signal: AbortSignal): Promise<SourceVerdict> {

@@ -34,6 +34,8 @@ export interface RunCheckOptions {
   policy?: Partial<RetryPolicy>;
   /** the rate limiter; without one, attempts go out unpaced */
   gate?: CheckGate;
+  /** the tenant whose request the check serves: the limiter charges its buckets (required with `gate`) */
+  tenant?: string;
   /** cancels waits and the call in flight (e.g. on shutdown) */
   signal?: AbortSignal;
   clock?: Clock;
@@ -78,14 +80,16 @@ const cancelled = (): TransientOutcome => ({ kind: 'transient', reason: 'cancell
 
 /**
  * Check `accountRef` with `checker` until the outcome is definitive or the policy gives up.
- * Never throws for a cloud failure; rejects only on a bad policy.
+ * Never throws for a cloud failure; rejects only on a bad policy or a gate without a tenant.
  *
  * @example
- *   const outcome = await runCheck(awsChecker, arn, { gate: limiter, policy: { maxAttempts: 3 } });
+ *   const outcome = await runCheck(awsChecker, arn, { gate: limiter, tenant: 'org:1', policy: { maxAttempts: 3 } });
  *   if (outcome.kind !== 'transient') sendStatus(outcome);
  */
 export async function runCheck(checker: Checker, accountRef: string, options: RunCheckOptions = {}): Promise<CheckOutcome> {
   const policy = validPolicy({ ...DEFAULT_RETRY_POLICY, ...options.policy });
+  if (options.gate && !options.tenant) throw new RangeError('runCheck: a rate-limited check needs the tenant it is charged to');
+  const key = { tenant: options.tenant ?? '', accountRef };
   const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;
   const { gate, signal } = options;
@@ -101,7 +105,7 @@ export async function runCheck(checker: Checker, accountRef: string, options: Ru
     let permit;
     const waitDeadline = deadline(clock, Math.max(0, waitLimit), signal, 'rate limiter wait exceeded the check budget');
     try {
-      permit = gate ? await gate.acquire(checker.api ?? checker.provider, accountRef, waitDeadline.signal) : undefined;
+      permit = gate ? await gate.acquire(checker.api ?? checker.provider, key, waitDeadline.signal) : undefined;
     } catch {
       if (signal?.aborted) return cancelled();
       return { kind: 'transient', reason: 'rate limited: no slot within the check budget', throttled: false };
@@ -120,7 +124,7 @@ export async function runCheck(checker: Checker, accountRef: string, options: Ru
     options.onAttempt?.({ attempt, outcome: last, durationMs: clock.now() - callStarted });
     if (signal?.aborted) return cancelled();
     if (last.kind !== 'transient') return last;
-    if (last.throttled) gate?.onThrottle(checker.api ?? checker.provider, accountRef);
+    if (last.throttled) gate?.onThrottle(checker.api ?? checker.provider, key);
     if (attempt === policy.maxAttempts) break;
 
     // Full jitter (AWS architecture blog "Exponential Backoff And Jitter"); a Retry-After hint is a floor.

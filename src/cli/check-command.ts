@@ -63,6 +63,8 @@ export async function checkCommand(args: string[]): Promise<number> {
   let calls = 0;
   const outcome = await checkAccount(checker, account, {
     gate: new CheckLimiter({ limits: limitsFromConfig(config) }),
+    // the operator's own limiter, for this one check; no request tenant is named 'operator'
+    tenant: 'operator',
     policy: { attemptTimeoutMs: config.checks.timeoutMs, maxAttempts: config.checks.maxAttempts },
     onAttempt: () => { calls++; },
     ...(required ? { required } : {}),

@@ -60,3 +60,11 @@ export interface SourceCheckResult {
   tenant: string;
   statuses: ApplicationStatus[];
 }
+
+/**
+ * The AWS account a role ARN belongs to (arn:aws:iam::123456789012:role/app → '123456789012');
+ * a reference that is no role ARN is returned whole (it names nothing else).
+ */
+export function awsAccountOf(roleArn: string): string {
+  return /^arn:[\w-]+:iam::(\d{12}):role\//.exec(roleArn)?.[1] ?? roleArn;
+}

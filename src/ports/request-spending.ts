@@ -16,6 +16,9 @@ import { CodedError } from '../streams/coded-error.ts';
 export const MAX_FAILED_SOURCES_REQUESTS = 3;
 
 export class RequestSpending {
+  /** @param tenant the request's tenant (tenantKey): what it spends is charged to that tenant's rate-limit buckets */
+  constructor(readonly tenant: string) {}
+
   readonly #cloudCalls = new Map<string, number>();
   readonly #failedPermissionReads = new Map<string, number>();
   /** Sources requests that failed */

@@ -43,6 +43,8 @@ export class KeyedBuckets {
   }
 
   get size(): number { return this.buckets.size; }
+  /** the configured refill rate of every bucket */
+  get ratePerSec(): number { return this.options.ratePerSec; }
   get evicted(): number { return this.evictedCount; }
 
   /** Drop every bucket unused for idleMs that is idle. */

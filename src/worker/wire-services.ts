@@ -93,6 +93,7 @@ export function createAvailabilityServices(config: Config, checkers: CheckersOpt
     const results = await Promise.all([...byCallsLeft].map(([left, group]) => createApplicationChecks({
       checkers: countedCheckers(cloudCheckers, spending, maxCalls),
       gate: limiter,
+      tenant: spending.tenant,
       policy: { attemptTimeoutMs: config.checks.timeoutMs, maxAttempts: left },
       requiredPermissions: config.permissions.required,
       missingPermissionsStatus: config.permissions.missingStatus,

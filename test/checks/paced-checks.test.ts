@@ -20,7 +20,7 @@ test('300 checks through the limiter: every one answered, none faster than the q
     const aws = createAwsChecker({ region: 'us-east-1', endpoint: sts.url, credentials: { accessKeyId: sts.accessKeyId, secretAccessKey: 's' } });
     const limiter = new CheckLimiter({ limits: { aws: { quota: QUOTA } } });
     const started = performance.now();
-    const outcomes = await Promise.all(roles(300).map((arn) => runCheck(aws, arn, { gate: limiter, policy: { totalBudgetMs: 60_000 } })));
+    const outcomes = await Promise.all(roles(300).map((arn) => runCheck(aws, arn, { gate: limiter, tenant: 'org:1', policy: { totalBudgetMs: 60_000 } })));
     const seconds = (performance.now() - started) / 1000;
 
     assert.is(outcomes.filter((o) => o.kind === 'available').length, 300, 'every check answered, none turned unavailable by a throttle');
@@ -55,7 +55,7 @@ test('a limiter configured above the real quota adapts: throttles slow it down a
     const aws = createAwsChecker({ region: 'us-east-1', endpoint: sts.url, credentials: { accessKeyId: sts.accessKeyId, secretAccessKey: 's' } });
     // We believe the quota is 40/s, burst 40; the cloud allows a quarter of that.
     const limiter = new CheckLimiter({ limits: { aws: { quota: { ratePerSec: 40, burst: 40 } } }, adaptive: { recoveryFractionPerSec: 0.01 } });
-    const outcomes = await Promise.all(roles(60).map((arn) => runCheck(aws, arn, { gate: limiter, policy: { maxAttempts: 8, totalBudgetMs: 30_000, baseDelayMs: 200 } })));
+    const outcomes = await Promise.all(roles(60).map((arn) => runCheck(aws, arn, { gate: limiter, tenant: 'org:1', policy: { maxAttempts: 8, totalBudgetMs: 30_000, baseDelayMs: 200 } })));
 
     assert.is(outcomes.filter((o) => o.kind === 'unavailable').length, 0, 'a throttle never becomes unavailable');
     assert.is(outcomes.filter((o) => o.kind === 'available').length, 60, 'retries got every check through');

@@ -4,7 +4,6 @@ import * as assert from 'uvu/assert';
 import { runCheck, type AttemptReport } from '../../src/checks/run-check.ts';
 import type { CheckOutcome, Checker } from '../../src/checks/types.ts';
 import type { CheckGate } from '../../src/ratelimit/check-limiter.ts';
-import type { Provider } from '../../src/domain/types.ts';
 import { FakeClock } from '../ratelimit/fake-clock.ts';
 
 const AVAILABLE: CheckOutcome = { kind: 'available' };
@@ -92,11 +91,11 @@ test('a throttle reply is reported to the gate; every permit is released', async
   const { checker } = scripted(clock, [THROTTLED, FLAKY, AVAILABLE]);
   const events: string[] = [];
   const gate: CheckGate = {
-    acquire: async (provider: Provider, ref: string) => { events.push(`acquire ${provider} ${ref}`); return { release: () => events.push('release') }; },
-    onThrottle: (provider: Provider, ref: string) => { events.push(`throttle ${provider} ${ref}`); },
+    acquire: async (provider, key) => { events.push(`acquire ${provider} ${key.tenant} ${key.accountRef}`); return { release: () => events.push('release') }; },
+    onThrottle: (provider, key) => { events.push(`throttle ${provider} ${key.tenant} ${key.accountRef}`); },
   };
-  await drive(clock, runCheck(checker, 'arn', { clock, gate, random: () => 0 }));
-  assert.equal(events, ['acquire aws arn', 'release', 'throttle aws arn', 'acquire aws arn', 'release', 'acquire aws arn', 'release']);
+  await drive(clock, runCheck(checker, 'arn', { clock, gate, tenant: 'org:1', random: () => 0 }));
+  assert.equal(events, ['acquire aws org:1 arn', 'release', 'throttle aws org:1 arn', 'acquire aws org:1 arn', 'release', 'acquire aws org:1 arn', 'release']);
 });
 
 test('a gate that cannot admit the check within the budget gives a transient outcome', async () => {
@@ -106,9 +105,19 @@ test('a gate that cannot admit the check within the budget gives a transient out
     acquire: (_p, _r, signal) => new Promise((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason))),
     onThrottle: () => {},
   };
-  const outcome = await drive(clock, runCheck(checker, 'arn', { clock, gate, policy: { totalBudgetMs: 3000, attemptTimeoutMs: 1000 } }));
+  const outcome = await drive(clock, runCheck(checker, 'arn', { clock, gate, tenant: 'org:1', policy: { totalBudgetMs: 3000, attemptTimeoutMs: 1000 } }));
   assert.equal(outcome, { kind: 'transient', reason: 'rate limited: no slot within the check budget', throttled: false });
   assert.is(startedAt.length, 0);
+});
+
+test('a rate-limited check without the tenant it is charged to is refused', async () => {
+  const gate: CheckGate = { acquire: async () => ({ release: () => {} }), onThrottle: () => {} };
+  try {
+    await runCheck(scripted(new FakeClock(), [AVAILABLE]).checker, 'arn', { gate });
+    assert.unreachable();
+  } catch (err) {
+    assert.match((err as Error).message, /tenant/);
+  }
 });
 
 test('the caller\'s signal cancels the backoff', async () => {

@@ -19,7 +19,8 @@ export interface EmulatorsOptions {
   latencyMs?: number;
   /**
    * The quota each cloud enforces on our identity; default the README's (AWS 20/s burst 100,
-   * Azure 25/s burst 250, GCP 10/s burst 10). false: no quota.
+   * Azure 25/s burst 250, GCP 10/s burst 10). `iam`: IAM's quota per AWS account (none by
+   * default). false: no quota.
    */
   buckets?: Partial<Record<Provider | 'iam', BucketConfig>> | false;
   /** seed the demo sources; default true */
@@ -81,7 +82,7 @@ export const DEMO_SOURCES: readonly (DemoSource & { mode: 'ok' | 'denied' | 'not
 function demoRolePolicies(lacks: string | undefined): RolePolicies {
   const ec2 = lacks
     ? DEFAULT_AWS_PERMISSIONS.filter((a) => a.startsWith('ec2:') && a !== lacks)
-    : ['ec2:Describe*', 'ec2:CreateKeyPair', 'ec2:DeleteKeyPair', 'ec2:ImportKeyPair', 'ec2:CreateLaunchTemplate', 'ec2:CreateTags', 'ec2:RunInstances'];
+    : ['ec2:Describe*', 'ec2:CreateKeyPair', 'ec2:DeleteKeyPair', 'ec2:ImportKeyPair', 'ec2:CreateLaunchTemplate*', 'ec2:CreateTags', 'ec2:DeleteTags', 'ec2:RunInstances', 'ec2:StartInstances'];
   return {
     attached: [{ arn: 'arn:aws:iam::123456789012:policy/provisioning', document: { Version: '2012-10-17', Statement: [{ Sid: 'Launch', Effect: 'Allow', Action: ec2, Resource: '*' }] } }],
     inline: { 'read-own-policies': { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['iam:GetPolicy', 'iam:GetPolicyVersion', 'iam:GetRolePolicy', 'iam:ListAttachedRolePolicies', 'iam:ListRolePolicies'], Resource: '*' }] } },

@@ -5,7 +5,8 @@
 // It also answers the IAM reads of the permission check (same protocol, Version=2010-05-08), signed
 // with the temporary keys its AssumeRole handed out: the role's attached managed policies (default
 // version documents) and inline policies, documents URL-encoded as IAM returns them. IAM has a
-// Behaviour of its own (`iam`: modes per role ARN, call counts apart from STS's), and single IAM
+// Behaviour of its own (`iam`: modes per role ARN, call counts apart from STS's, a quota per AWS
+// account since the reads are made with the customer's role), and single IAM
 // actions can be denied per role (`denyIam`), as when a customer removes iam:GetPolicy.
 import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
@@ -16,7 +17,7 @@ import { readBody, sendText, startServer, type RunningServer } from './http-serv
 export interface StsEmulatorOptions extends BehaviourOptions {
   /** the only access key id the emulator accepts; default AKIAEMULATOR0000000 */
   accessKeyId?: string;
-  /** IAM's quota: reads beyond it get IAM's throttle reply */
+  /** IAM's quota, per AWS account (the reads are made with the customer's role): reads beyond it get IAM's throttle reply */
   iamBucket?: BucketConfig;
 }
 
@@ -101,7 +102,7 @@ const policyName = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
 
 export async function startStsEmulator(options: StsEmulatorOptions = {}): Promise<StsEmulator> {
   const behaviour = new Behaviour(options);
-  const iam = new Behaviour({ latencyMs: options.latencyMs ?? 0, ...(options.iamBucket ? { bucket: options.iamBucket } : {}) });
+  const iam = new Behaviour({ latencyMs: options.latencyMs ?? 0, bucketPer: 'quota-key', ...(options.iamBucket ? { bucket: options.iamBucket } : {}) });
   const accessKeyId = options.accessKeyId ?? 'AKIAEMULATOR0000000';
   /** temporary access key id → the role ARN of its session */
   const sessions = new Map<string, string>();
@@ -114,7 +115,8 @@ export async function startStsEmulator(options: StsEmulatorOptions = {}): Promis
     const roleName = resource.slice(resource.lastIndexOf('/') + 1);
     const sessionArn = `arn:aws:sts::${account}:assumed-role/${roleName}/session`;
     const policies = roles.get(roleArn) ?? FULL_ACCESS;
-    const verdict = await iam.decide(roleArn);
+    // IAM's quota is the role's AWS account's
+    const verdict = await iam.decide(roleArn, account);
     if (verdict === 'throttled') return { status: 400, xml: errorXml('Sender', 'Throttling', 'Rate exceeded', requestId) };
     if (verdict === 'server-error') return { status: 500, xml: errorXml('Receiver', 'ServiceFailure', 'Request processing has failed due to an unknown error, exception or failure.', requestId) };
     const target = form.get('PolicyArn') ?? `arn:aws:iam::${account}:role/${form.get('RoleName') ?? ''}`;

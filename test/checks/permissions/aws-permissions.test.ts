@@ -6,7 +6,7 @@ import { createAwsChecker } from '../../../src/checks/aws.ts';
 import { checkAccount } from '../../../src/checks/check-account.ts';
 import type { Checker } from '../../../src/checks/types.ts';
 import { DEFAULT_AWS_PERMISSIONS } from '../../../src/config/required-permissions.ts';
-import { CheckLimiter } from '../../../src/ratelimit/index.ts';
+import { CheckLimiter, type CheckGate } from '../../../src/ratelimit/index.ts';
 import { installLoopbackGuard } from '../../emulators/loopback-only.ts';
 import { startStsEmulator, type StsEmulator } from '../../emulators/sts.ts';
 
@@ -89,13 +89,27 @@ test('IAM calls take tokens from the limiter\'s iam bucket (and its per-account 
   const limiter = new CheckLimiter({ limits: { iam: { quota: { ratePerSec: 1000, burst: 1000 }, perAccount: { ratePerSec: 1000, burst: 1000 } } } });
   sts.setRolePolicies(`${ARN}-gated`, { attached: [ec2Policy(['*'])], inline: { a: { Statement: [] } } });
   const buckets: string[] = [];
-  const gate = {
-    acquire: (api: Parameters<CheckLimiter['acquire']>[0], ref: string, signal?: AbortSignal) => { buckets.push(api); return limiter.acquire(api, ref, signal); },
-    onThrottle: (api: Parameters<CheckLimiter['onThrottle']>[0], ref: string) => limiter.onThrottle(api, ref),
+  const gate: CheckGate = {
+    acquire: (api, key, signal) => { buckets.push(`${api} ${key.tenant} ${key.accountRef}`); return limiter.acquire(api, key, signal); },
+    onThrottle: (api, key) => limiter.onThrottle(api, key),
   };
-  assert.equal(await checkAccount(aws, `${ARN}-gated`, { ...fast, gate, required: REQUIRED }), { kind: 'available' });
-  assert.equal(buckets, ['aws', 'iam', 'iam', 'iam', 'iam', 'iam']);
+  assert.equal(await checkAccount(aws, `${ARN}-gated`, { ...fast, gate, tenant: 'org:7', required: REQUIRED }), { kind: 'available' });
+  assert.equal(buckets, ['aws', 'iam', 'iam', 'iam', 'iam', 'iam'].map((api) => `${api} org:7 ${ARN}-gated`), 'every call is charged to the request\'s tenant');
   assert.is(sts.iam.calls.total, 5);
+});
+
+test('IAM reads spend the customer account\'s quota: one tenant\'s spent IAM budget does not hold another tenant\'s check', async ({ sts, aws }) => {
+  // an IAM budget of 4 reads per (tenant, AWS account) that does not refill within the test: exactly one check's worth
+  const limiter = new CheckLimiter({ headroom: 1, limits: { iam: { quota: { ratePerSec: 0.001, burst: 4 }, perAccount: { ratePerSec: 1000, burst: 1000 } } } });
+  const short = { policy: { ...fast.policy, attemptTimeoutMs: 1000, totalBudgetMs: 1500 }, gate: limiter, required: REQUIRED };
+  const roleIn = (account: string, name: string) => `arn:aws:iam::${account}:role/${name}`;
+  assert.equal(await checkAccount(aws, roleIn('111111111111', 'first'), { ...short, tenant: 'org:A' }), { kind: 'available' });
+  const again = await checkAccount(aws, roleIn('111111111111', 'second'), { ...short, tenant: 'org:A' });
+  assert.equal(again, { kind: 'transient', reason: 'rate limited: no slot within the check budget', throttled: false }, 'another role of the same account shares its IAM budget');
+  assert.equal(await checkAccount(aws, roleIn('222222222222', 'first'), { ...short, tenant: 'org:B' }), { kind: 'available' }, 'tenant B is not charged for A\'s reads');
+  assert.equal(await checkAccount(aws, roleIn('111111111111', 'first'), { ...short, tenant: 'org:B' }), { kind: 'available' }, 'nor when it names A\'s account');
+  assert.is(sts.iam.calls.byVerdict.throttled, 0);
+  assert.is(sts.iam.calls.total, 3 * 4);
 });
 
 test.run();
