@@ -2,21 +2,25 @@
 // says where each list comes from). Operators override them with *_REQUIRED_PERMISSIONS.
 
 /**
- * AWS: the actions the provisioning service's documented role policy grants (launching
- * instances from launch templates, key pairs, tags, the describes it reads) plus the IAM reads
- * the permission check itself makes on the role.
+ * AWS: the tenant role policy the provisioning service documents for the role it assumes (its
+ * AWS configuration guide ships it as a policy file; its status check compares a role against
+ * the same list). It already holds the five IAM reads our permission check makes.
  */
 export const DEFAULT_AWS_PERMISSIONS: readonly string[] = [
-  'ec2:CreateKeyPair', 'ec2:CreateLaunchTemplate', 'ec2:CreateTags', 'ec2:DeleteKeyPair',
-  'ec2:DescribeAvailabilityZones', 'ec2:DescribeImages', 'ec2:DescribeInstanceTypes', 'ec2:DescribeInstances',
-  'ec2:DescribeKeyPairs', 'ec2:DescribeLaunchTemplates', 'ec2:DescribeRegions', 'ec2:DescribeSecurityGroups',
-  'ec2:DescribeSnapshots', 'ec2:DescribeSubnets', 'ec2:DescribeVpcs', 'ec2:ImportKeyPair', 'ec2:RunInstances',
+  'ec2:CreateKeyPair', 'ec2:CreateLaunchTemplate', 'ec2:CreateLaunchTemplateVersion', 'ec2:CreateTags',
+  'ec2:DeleteKeyPair', 'ec2:DeleteTags', 'ec2:DescribeAvailabilityZones', 'ec2:DescribeImages',
+  'ec2:DescribeInstanceTypes', 'ec2:DescribeInstances', 'ec2:DescribeKeyPairs', 'ec2:DescribeLaunchTemplateVersions',
+  'ec2:DescribeLaunchTemplates', 'ec2:DescribeRegions', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSnapshotAttribute',
+  'ec2:DescribeTags', 'ec2:ImportKeyPair', 'ec2:RunInstances', 'ec2:StartInstances',
   'iam:GetPolicy', 'iam:GetPolicyVersion', 'iam:GetRolePolicy', 'iam:ListAttachedRolePolicies', 'iam:ListRolePolicies',
 ];
 
 /**
  * Azure: the ARM operations creating a virtual machine from an image in a new resource group
  * needs (resource group, network, public address, network interface, security group, SSH key, VM).
+ * The provisioning service documents built-in roles for Azure (delegated through Lighthouse:
+ * Reader, Virtual Machine Contributor, Contributor), not a list of operations; those roles grant
+ * every operation here.
  */
 export const DEFAULT_AZURE_PERMISSIONS: readonly string[] = [
   'Microsoft.Compute/images/read', 'Microsoft.Compute/sshPublicKeys/read', 'Microsoft.Compute/sshPublicKeys/write',
@@ -29,13 +33,15 @@ export const DEFAULT_AZURE_PERMISSIONS: readonly string[] = [
 ];
 
 /**
- * GCP: the IAM permissions compute.instances.bulkInsert from an instance template needs
- * (instances, their disks, metadata, labels and tags, the template, the network) and the reads
- * of the launch form (zones, regions, machine types, images).
+ * GCP: the custom role the provisioning service's GCP configuration guide asks the customer to
+ * grant its service account on the project, plus resourcemanager.projects.get, the read our
+ * reachability check makes.
  */
 export const DEFAULT_GCP_PERMISSIONS: readonly string[] = [
-  'compute.disks.create', 'compute.images.useReadOnly', 'compute.instanceTemplates.useReadOnly',
-  'compute.instances.create', 'compute.instances.get', 'compute.instances.list', 'compute.instances.setLabels',
-  'compute.instances.setMetadata', 'compute.instances.setTags', 'compute.machineTypes.list', 'compute.regions.list',
-  'compute.subnetworks.use', 'compute.subnetworks.useExternalIp', 'compute.zones.list', 'resourcemanager.projects.get',
+  'compute.disks.create', 'compute.images.useReadOnly', 'compute.instanceTemplates.create', 'compute.instanceTemplates.list',
+  'compute.instanceTemplates.useReadOnly', 'compute.instances.create', 'compute.instances.get', 'compute.instances.list',
+  'compute.instances.setLabels', 'compute.instances.setMetadata', 'compute.instances.setServiceAccount', 'compute.instances.setTags',
+  'compute.networks.useExternalIp', 'compute.regions.list', 'compute.subnetworks.use', 'compute.subnetworks.useExternalIp',
+  'iam.roles.get', 'iam.serviceAccounts.actAs', 'iam.serviceAccounts.getIamPolicy', 'resourcemanager.projects.get',
+  'resourcemanager.projects.getIamPolicy', 'serviceusage.services.use',
 ];
