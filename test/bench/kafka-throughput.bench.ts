@@ -2,12 +2,12 @@
 // same run, same input topic: records per second from the first record read to the last output
 // acknowledged. The runtime's table is restored from a pre-written changelog, so every request is
 // answered from the table (no check runs; the benchmark fails if one does). README: Benchmarks targets: ≥ 0.8×.
-import Kafka from 'node-rdkafka';
 import { jsonValueCodec } from '../../src/streams/store/index.ts';
 import { partitionForKey } from '../../src/streams/embedded/murmur2.ts';
 import { changelogTopicConfig } from '../../src/streams/kafka/admin.ts';
 import { KafkaRuntime } from '../../src/streams/kafka/index.ts';
 import { buildCheckTopology, checkTopics, expectedStatus } from '../integration/runtime/fixtures/check-topology.ts';
+import { startBarePipe } from './bare-pipe.ts';
 import { benchBroker, createTopics, deleteTopics, produceBulk, sleep } from './kafka-support.ts';
 import type { BenchOptions, BenchRow } from './types.ts';
 
@@ -16,55 +16,22 @@ export const name = 'kafka-throughput';
 const PARTITIONS = 3;
 const DISTINCT = 10_000;
 
-/** consume → produce (acknowledged) → commit, nothing else: what a hand-written worker does at best. */
 interface PipeFigures { rate: number; cpuMicrosPerRecord: number }
 
 async function barePipe(brokers: string, input: string, output: string, count: number): Promise<PipeFigures> {
-  const consumer = new Kafka.KafkaConsumer({
-    'bootstrap.servers': brokers, 'group.id': `bare-${input}`, 'enable.auto.commit': false, 'enable.auto.offset.store': false,
-    'partition.assignment.strategy': 'cooperative-sticky', 'fetch.queue.backoff.ms': 10,
-  }, { 'auto.offset.reset': 'earliest' });
-  const producer = new Kafka.Producer({ 'bootstrap.servers': brokers, dr_cb: true, 'enable.idempotence': true, 'linger.ms': 5 }, { partitioner: 'murmur2_random' });
-  await Promise.all([
-    new Promise<void>((resolve, reject) => consumer.connect({ timeout: 30_000 }, (err) => (err ? reject(err) : resolve()))),
-    new Promise<void>((resolve, reject) => producer.connect({ timeout: 30_000 }, (err) => (err ? reject(err) : resolve()))),
-  ]);
-  producer.setPollInterval(5);
-  consumer.setDefaultConsumeTimeout(20);
-  let acked = 0;
-  const positions = new Map<string, Kafka.TopicPartitionOffset>();
-  producer.on('delivery-report', (err, report) => {
-    if (err) throw new Error(`bare pipe delivery failed: ${err.message}`);
-    acked++;
-    const source = report.opaque as Kafka.TopicPartitionOffset;
-    positions.set(`${source.partition}`, { topic: source.topic, partition: source.partition, offset: source.offset + 1 });
-  });
-  consumer.subscribe([input]);
-  let started = 0;
+  const pipe = await startBarePipe(brokers, [input], output, `bare-${input}`);
   const cpu = process.cpuUsage();
-  const commit = setInterval(() => { if (positions.size > 0) consumer.commit([...positions.values()]); }, 200);
-  while (acked < count) {
-    const batch = await new Promise<Kafka.Message[]>((resolve, reject) => consumer.consume(500, (err, messages) => (err ? reject(err) : resolve(messages))));
-    if (batch.length > 0 && started === 0) started = performance.now();
-    for (const m of batch) {
-      for (;;) {
-        try {
-          producer.produce(output, null, m.value, m.key, m.timestamp, { topic: m.topic, partition: m.partition, offset: m.offset }, m.headers);
-          break;
-        } catch (err) {
-          if ((err as { code?: number }).code !== Kafka.CODES.ERRORS.ERR__QUEUE_FULL) throw err;
-          await sleep(1);
-        }
-      }
+  try {
+    while (pipe.acked < count) {
+      if (pipe.failure) throw pipe.failure;
+      await sleep(2);
     }
-    if (batch.length === 0) await sleep(1);
+    const seconds = (performance.now() - pipe.startedAt) / 1000;
+    const used = process.cpuUsage(cpu);
+    return { rate: count / seconds, cpuMicrosPerRecord: (used.user + used.system) / count };
+  } finally {
+    await pipe.stop();
   }
-  const seconds = (performance.now() - started) / 1000;
-  const used = process.cpuUsage(cpu);
-  clearInterval(commit);
-  await new Promise<void>((resolve) => consumer.disconnect(() => resolve()));
-  await new Promise<void>((resolve) => producer.disconnect(() => resolve()));
-  return { rate: count / seconds, cpuMicrosPerRecord: (used.user + used.system) / count };
 }
 
 async function runtimePipe(brokers: string, topics: ReturnType<typeof checkTopics>, count: number): Promise<PipeFigures> {
