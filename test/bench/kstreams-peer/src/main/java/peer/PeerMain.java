@@ -3,6 +3,7 @@ package peer;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -25,6 +26,9 @@ public final class PeerMain {
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, env("PEER_BROKERS"));
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, env("PEER_GUARANTEE"));
     props.put(StreamsConfig.STATE_DIR_CONFIG, env("PEER_STATE_DIR"));
+    // a static member: the next start with this application id (the restore rounds) takes its
+    // place at once, instead of waiting for a departed dynamic member's session to expire
+    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), env("PEER_APPLICATION_ID") + "-peer");
     long[] started = {System.nanoTime()};
     var topology = CheckTopology.build(env("PEER_REQUESTS"), env("PEER_PRIORITY"), env("PEER_STATUS"), env("PEER_DEAD_LETTERS"),
         Long.parseLong(env("PEER_TTL_MS")), () -> say("first-record-ms " + (System.nanoTime() - started[0]) / 1e6));
@@ -38,7 +42,8 @@ public final class PeerMain {
       if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) closed.countDown();
     });
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      streams.close(Duration.ofSeconds(30));
+      // leave the group (a static member is removed), so nothing is left waiting for it
+      streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(30)));
       say("checks " + CheckTopology.CHECKS.get());
     }));
     started[0] = System.nanoTime();
