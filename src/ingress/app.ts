@@ -16,7 +16,7 @@ import {
   RECHECK_PATH,
   type CheckRoutesOptions,
 } from './check-routes.ts';
-import { HttpError, toHttpError, writeError, writeJson } from './http-error.ts';
+import { HttpError, toHttpError, writeError, writeJson } from '../http/http-error.ts';
 
 export { BASE_PATH, CHECK_PATH, INSIGHTS_REQUEST_ID_HEADER, RECHECK_PATH, type IngressLimits, type IngressLogger } from './check-routes.ts';
 export const OPENAPI_PATH = `${BASE_PATH}/openapi.json`;
@@ -39,7 +39,7 @@ const openapi: unknown = JSON.parse(readFileSync(new URL('./openapi.json', impor
  * Builds the ingress. `publish` is injected (embedded log or Kafka producer).
  * @example
  *   const { listener } = createIngress({ publish, limits: config.ingress, topics: config.topics, logger });
- *   await listenIngress(listener, { host: config.http.host, port: config.http.port });
+ *   await listenHttp(listener, { host: config.http.host, port: config.http.port });
  */
 export function createIngress(options: IngressOptions): Ingress {
   const routes = createCheckRoutes(options);

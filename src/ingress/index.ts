@@ -12,9 +12,8 @@ export {
   type IngressLogger,
   type IngressOptions,
 } from './app.ts';
-export { errorBody, HttpError } from './http-error.ts';
+export { errorBody, HttpError } from '../http/http-error.ts';
 export { createIngressMetrics, type IngressMetrics } from './metrics.ts';
 export { OrgRateLimiter, type OrgRateLimiterOptions, type TakeResult } from './org-rate-limiter.ts';
 export { publishWithTimeout, type Publish } from './publish.ts';
 export { checkRequestBodySchema } from './request-body.ts';
-export { listenIngress, type ListeningIngress, type ListenOptions } from './server.ts';

@@ -2,7 +2,7 @@
 // path, and body-parser's generality (charsets, inflation, verify hooks) costs more than the
 // whole check; this does only what README: The Sources contract §1 needs, with the same limits and errors.
 import type { IncomingMessage } from 'node:http';
-import { HttpError } from './http-error.ts';
+import { HttpError } from '../http/http-error.ts';
 
 const COMMON_JSON_TYPES = new Set<string | undefined>(['application/json', 'application/json;charset=utf-8', 'application/json; charset=utf-8', 'application/json;charset=UTF-8', 'application/json; charset=UTF-8']);
 

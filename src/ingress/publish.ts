@@ -3,7 +3,7 @@
 // worker's per-source coalescing makes such a duplicate harmless.
 import type { KafkaRecord } from '../contract/record.ts';
 import { DeadlineQueue } from './deadline-queue.ts';
-import { HttpError } from './http-error.ts';
+import { HttpError } from '../http/http-error.ts';
 
 /** Puts one record on a topic; resolves once it is durably accepted (broker ack or embedded log). */
 export type Publish = (topic: string, record: KafkaRecord) => Promise<void>;

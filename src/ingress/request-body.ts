@@ -2,7 +2,7 @@
 // one published in openapi.json (a test keeps the two equal).
 import { Ajv } from 'ajv';
 import { normalizeSourceId } from '../contract/check-request.ts';
-import { HttpError } from './http-error.ts';
+import { HttpError } from '../http/http-error.ts';
 
 /** JSON schema of the POST body; unknown fields are ignored, as Sources ignores ours. */
 export const checkRequestBodySchema = {

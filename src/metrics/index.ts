@@ -4,4 +4,4 @@ export { checkLabels, createCheckMetrics, ACCOUNT_CHECKS_METRIC, CHECK_DURATION_
 export { registerWorkerMetrics, WORKER_METRIC_NAMES, type CacheNodes, type WorkerMetricsSource } from './worker-metrics.ts';
 // the runtimes' lag record, which the worker metrics and the topology page read
 export type { PartitionLag } from '../streams/worker-runtime.ts';
-export { listenMetricsServer, type ListeningMetricsServer, type MetricsRoute, type MetricsServerOptions, type Probe, type ProbeResult } from './metrics-server.ts';
+export { listenMetricsServer, type MetricsServerOptions, type Probe, type ProbeResult } from './metrics-server.ts';

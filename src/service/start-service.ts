@@ -7,15 +7,17 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { CheckersOptions } from '../checks/index.ts';
 import type { Config } from '../config/index.ts';
 import { headerMap, type KafkaRecord } from '../contract/index.ts';
-import { createIngress, createIngressMetrics, listenIngress, type ListeningIngress } from '../ingress/index.ts';
+import type { RequestHandler } from 'express';
+import { listenHttp, type ListeningServer } from '../http/listen.ts';
+import { createIngress, createIngressMetrics } from '../ingress/index.ts';
 import type { RecordError } from '../streams/dsl/errors.ts';
 import type { Topology } from '../streams/dsl/topology.ts';
-import { createCheckMetrics, listenMetricsServer, registerWorkerMetrics, type CacheNodes, type ListeningMetricsServer, type Probe, type ProbeResult } from '../metrics/index.ts';
+import { createCheckMetrics, listenMetricsServer, registerWorkerMetrics, type CacheNodes, type Probe, type ProbeResult } from '../metrics/index.ts';
 import type { CheckLimiter } from '../ratelimit/index.ts';
 import { EmbeddedRuntime } from '../streams/embedded/index.ts';
 import { KafkaRuntime } from '../streams/kafka/index.ts';
 import type { InputRecord } from '../streams/task/index.ts';
-import { createTopologyPageRoutes, type RouteHandler } from '../topology-page/index.ts';
+import { createTopologyPageRoutes } from '../topology-page/index.ts';
 import { buildAvailabilityTopology, CACHE_BRANCHES } from '../../topology/availability-check.ts';
 import { createAvailabilityServices, type ServiceHooks } from '../worker/wire-services.ts';
 import type { Logger } from './logger.ts';
@@ -47,13 +49,13 @@ export interface ServiceOptions {
 
 export interface RunningService {
   /** where the ingress listens, when this process runs it */
-  ingress?: ListeningIngress;
+  ingress?: ListeningServer;
   /** the embedded runtime, when no brokers are configured */
   embedded?: EmbeddedRuntime;
   /** the Kafka runtime, when this process runs the worker on Kafka */
   kafka?: KafkaRuntime;
   /** METRICS_PORT: /metrics, /healthz, /readyz, /topology, /topology/stats */
-  metrics: ListeningMetricsServer;
+  metrics: ListeningServer;
   /** every metric of this process */
   registry: Registry;
   /**
@@ -82,7 +84,7 @@ function workerTopology(options: ServiceOptions, hooks: ServiceHooks): { topolog
 }
 
 /** Metrics, output log lines and the live page of a running worker; returns the page's routes. */
-async function observeWorker(options: ServiceOptions, registry: Registry, view: WorkerView, limiter: CheckLimiter): Promise<{ routes: Record<string, RouteHandler>; stopLogging: () => void }> {
+async function observeWorker(options: ServiceOptions, registry: Registry, view: WorkerView, limiter: CheckLimiter): Promise<{ routes: Record<string, RequestHandler>; stopLogging: () => void }> {
   const { topology } = view;
   const cacheNodesExist = [AVAILABILITY_CACHE_NODES.hit, ...AVAILABILITY_CACHE_NODES.miss].every((name) => topology.nodes.has(name));
   registerWorkerMetrics(registry, {
@@ -120,7 +122,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const hooks: ServiceHooks = { onAttempt: (report) => { checkMetrics.observeAttempt(report); logCheck(report); }, onOutcome: checkMetrics.observeOutcome };
   const live: Record<string, Probe> = {};
   const ready: Record<string, Probe> = {};
-  let routes: Record<string, RouteHandler> = {};
+  let routes: Record<string, RequestHandler> = {};
   const result: Partial<RunningService> = {};
 
   try {
@@ -181,7 +183,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       host: config.http.host, port: config.http.metricsPort, registry, routes,
       live: combineProbes(live, 'live'), ready: combineProbes(ready, 'ready'),
     });
-    stops.push(() => metrics.close());
+    stops.push(() => metrics.close(0)); // scrapes are not worth waiting for
     logger.info({ url: metrics.url, paths: ['/metrics', '/healthz', '/readyz', ...Object.keys(routes)] }, 'metrics server listening');
     return { ...result, metrics, registry, stop };
   } catch (err) {
@@ -194,11 +196,11 @@ const READY: ProbeResult = { ok: true, status: 'ready' };
 const STOPPING: ProbeResult = { ok: false, status: 'stopping', reason: 'the ingress is stopping' };
 
 /** The ingress and its readiness: ready while `canPublish` says so, unready from the stop on. */
-async function startIngress(options: ServiceOptions, metrics: ReturnType<typeof createIngressMetrics>, publish: (topic: string, record: KafkaRecord) => Promise<void>, canPublish: () => ProbeResult): Promise<{ ingress: ListeningIngress; ready: Probe }> {
+async function startIngress(options: ServiceOptions, metrics: ReturnType<typeof createIngressMetrics>, publish: (topic: string, record: KafkaRecord) => Promise<void>, canPublish: () => ProbeResult): Promise<{ ingress: ListeningServer; ready: Probe }> {
   const { config, logger } = options;
   // /readyz is served only once listening, so `ingress` is set whenever `ready` runs
   const ready = (): ProbeResult => ({ ...(ingress.closing ? STOPPING : canPublish()), url: ingress.url });
   const { listener } = createIngress({ publish, limits: config.ingress, topics: config.topics, logger, metrics, ready: () => ready().ok });
-  const ingress = await listenIngress(listener, { host: config.http.host, port: config.http.port });
+  const ingress = await listenHttp(listener, { host: config.http.host, port: config.http.port, name: 'the ingress' });
   return { ingress, ready };
 }

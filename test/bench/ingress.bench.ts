@@ -16,7 +16,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { KafkaRecord } from '../../src/contract/record.ts';
-import { CHECK_PATH, createIngress, listenIngress, type IngressLimits, type ListeningIngress } from '../../src/ingress/index.ts';
+import { listenHttp, type ListeningServer } from '../../src/http/listen.ts';
+import { CHECK_PATH, createIngress, type IngressLimits } from '../../src/ingress/index.ts';
 import type { BenchOptions, BenchRow } from './types.ts';
 
 export const name = 'ingress';
@@ -175,7 +176,7 @@ class LoadGenerator {
 
 interface Target {
   label: string;
-  server: ListeningIngress;
+  server: ListeningServer;
   /** records published since the last reset (the ingress only) */
   published?: () => number;
   reset?: () => void;
@@ -211,9 +212,9 @@ export async function run(options: BenchOptions): Promise<BenchRow[]> {
     limits: LIMITS,
     publish: async (_topic, record) => { records.push(record); },
   });
-  const bare: Target = { label: 'bare node:http', server: await listenIngress(bareListener, { host: '127.0.0.1', port: 0 }) };
+  const bare: Target = { label: 'bare node:http', server: await listenHttp(bareListener, { host: '127.0.0.1', port: 0 }) };
   const ingress: Target = {
-    label: 'ingress', server: await listenIngress(listener, { host: '127.0.0.1', port: 0 }),
+    label: 'ingress', server: await listenHttp(listener, { host: '127.0.0.1', port: 0 }),
     published: () => records.length, reset: () => { records = []; },
   };
   const generator = new LoadGenerator();

@@ -4,20 +4,20 @@ import { connect } from 'node:net';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createIngress } from '../../src/ingress/app.ts';
-import { listenIngress, type ListeningIngress } from '../../src/ingress/server.ts';
+import { listenHttp, type ListeningServer } from '../../src/http/listen.ts';
 import type { KafkaRecord } from '../../src/contract/record.ts';
 
 const BASE = '/api/provisioning/v1/availability_status/sources';
 const IDENTITY = Buffer.from('{"identity":{"account_number":"0001","org_id":"000001","type":"System"}}').toString('base64');
 const published: KafkaRecord[] = [];
-let ingress: ListeningIngress;
+let ingress: ListeningServer;
 
 test.before(async () => {
   const { listener } = createIngress({
     publish: async (_topic, record) => { published.push(record); },
     limits: { bodyLimitBytes: 1024, orgRatePerSec: 1000, orgBurst: 1000, publishTimeoutMs: 500 },
   });
-  ingress = await listenIngress(listener, { host: '127.0.0.1', port: 0, requestTimeoutMs: 400 });
+  ingress = await listenHttp(listener, { host: '127.0.0.1', port: 0, requestTimeoutMs: 400 });
 });
 
 test.after(async () => {

@@ -10,7 +10,7 @@ import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import type { RequestListener } from 'node:http';
 import { createIngress, createIngressApp, type IngressOptions } from '../../src/ingress/app.ts';
-import { listenIngress, type ListeningIngress } from '../../src/ingress/server.ts';
+import { listenHttp, type ListeningServer } from '../../src/http/listen.ts';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261203);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 3000);
@@ -19,7 +19,7 @@ const BODY_LIMIT = 256;
 const b64 = (text: string) => Buffer.from(text).toString('base64');
 
 const published: string[] = []; // request ids, in publish order
-const servers: ListeningIngress[] = [];
+const servers: ListeningServer[] = [];
 
 function options(): IngressOptions {
   return {
@@ -32,7 +32,7 @@ function options(): IngressOptions {
 
 test.before(async () => {
   const entries: RequestListener[] = [createIngress(options()).listener, createIngressApp(options())];
-  for (const listener of entries) servers.push(await listenIngress(listener, { host: '127.0.0.1', port: 0, requestTimeoutMs: 2000 }));
+  for (const listener of entries) servers.push(await listenHttp(listener, { host: '127.0.0.1', port: 0, requestTimeoutMs: 2000 }));
 });
 
 test.after(async () => {

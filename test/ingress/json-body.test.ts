@@ -3,7 +3,7 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { HttpError } from '../../src/ingress/http-error.ts';
+import { HttpError } from '../../src/http/http-error.ts';
 import { readJsonBody, readJsonBodyThen, requireJsonBody } from '../../src/ingress/json-body.ts';
 
 function fakeRequest(headers: Record<string, string>): IncomingMessage {

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { HttpError } from '../../src/ingress/http-error.ts';
+import { HttpError } from '../../src/http/http-error.ts';
 import { publishWithin, publishWithTimeout } from '../../src/ingress/publish.ts';
 
 const RECORD = { key: Buffer.from('1'), value: Buffer.from('{}'), headers: [] };

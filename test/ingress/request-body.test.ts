@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { HttpError } from '../../src/ingress/http-error.ts';
+import { HttpError } from '../../src/http/http-error.ts';
 import { checkRequestBodySchema, sourceIdFromBody, sourceIdFromPath } from '../../src/ingress/request-body.ts';
 
 const openapi = JSON.parse(readFileSync(new URL('../../src/ingress/openapi.json', import.meta.url), 'utf8'));

@@ -2,7 +2,7 @@ import { connect, type Socket } from 'node:net';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createIngress, createIngressApp } from '../../src/ingress/app.ts';
-import { listenIngress } from '../../src/ingress/server.ts';
+import { listenHttp } from '../../src/http/listen.ts';
 
 const app = createIngressApp({
   publish: async () => {},
@@ -10,7 +10,7 @@ const app = createIngressApp({
 });
 
 test('listens on 127.0.0.1 with an ephemeral port and closes', async () => {
-  const ingress = await listenIngress(app, { host: '127.0.0.1', port: 0 });
+  const ingress = await listenHttp(app, { host: '127.0.0.1', port: 0 });
   try {
     assert.ok(ingress.port > 0);
     assert.is(ingress.url, `http://127.0.0.1:${ingress.port}`);
@@ -28,7 +28,7 @@ test('listens on 127.0.0.1 with an ephemeral port and closes', async () => {
 });
 
 test('a client that never finishes its headers is cut off after the request timeout', async () => {
-  const ingress = await listenIngress(app, { host: '127.0.0.1', port: 0, requestTimeoutMs: 300 });
+  const ingress = await listenHttp(app, { host: '127.0.0.1', port: 0, requestTimeoutMs: 300 });
   try {
     const started = Date.now();
     const answer = await new Promise<string>((resolve, reject) => {
@@ -51,7 +51,7 @@ test('a client that never finishes its headers is cut off after the request time
 });
 
 test('a client that never finishes its body is cut off too', async () => {
-  const ingress = await listenIngress(app, { host: '127.0.0.1', port: 0, requestTimeoutMs: 300 });
+  const ingress = await listenHttp(app, { host: '127.0.0.1', port: 0, requestTimeoutMs: 300 });
   const identity = Buffer.from('{"identity":{"org_id":"1"}}').toString('base64');
   try {
     const closed = await new Promise<boolean>((resolve, reject) => {
@@ -70,9 +70,9 @@ test('a client that never finishes its body is cut off too', async () => {
 });
 
 test('a port in use is an error, not a hang', async () => {
-  const first = await listenIngress(app, { host: '127.0.0.1', port: 0 });
+  const first = await listenHttp(app, { host: '127.0.0.1', port: 0 });
   try {
-    await listenIngress(app, { host: '127.0.0.1', port: first.port }).then(
+    await listenHttp(app, { host: '127.0.0.1', port: first.port }).then(
       () => assert.unreachable('listened twice'),
       (err: NodeJS.ErrnoException) => assert.is(err.code, 'EADDRINUSE'),
     );
@@ -118,7 +118,7 @@ test('close(): idle connections and new ones go at once; a request arriving on a
     publish: async (_topic, record) => { await publishing; published.push(String(record.key)); },
     limits: { bodyLimitBytes: 1024, orgRatePerSec: 100, orgBurst: 100, publishTimeoutMs: 5000 },
   });
-  const ingress = await listenIngress(listener, { host: '127.0.0.1', port: 0 });
+  const ingress = await listenHttp(listener, { host: '127.0.0.1', port: 0, name: 'the ingress' });
   const identity = Buffer.from('{"identity":{"org_id":"1"}}').toString('base64');
   const idle = await openConnection(ingress.port);
   assert.match(await idle.send('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n'), /^HTTP\/1\.1 200/);
@@ -154,7 +154,7 @@ test('close(): a connection still busy when the grace ends is cut', async () => 
     publish: () => new Promise<void>(() => {}),
     limits: { bodyLimitBytes: 1024, orgRatePerSec: 100, orgBurst: 100, publishTimeoutMs: 60_000 },
   });
-  const ingress = await listenIngress(listener, { host: '127.0.0.1', port: 0 });
+  const ingress = await listenHttp(listener, { host: '127.0.0.1', port: 0, name: 'the ingress' });
   const identity = Buffer.from('{"identity":{"org_id":"1"}}').toString('base64');
   const busy = await openConnection(ingress.port);
   void busy.send(`POST /api/provisioning/v1/availability_status/sources/7/recheck HTTP/1.1\r\nHost: x\r\nx-rh-identity: ${identity}\r\n\r\n`);

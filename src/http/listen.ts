@@ -1,17 +1,18 @@
-// Listening with timeouts that fit Sources: it gives up after 10 s, so a request that is still
-// arriving after that is only holding a socket. Node's defaults (5 min) would let slow clients pile up.
-//
-// Stopping keeps its promise under keep-alive traffic: Node's server.close() only stops listening
-// and drops idle sockets, so a client that keeps its connection busy would go on being served.
-// Here close() stops listening at once, answers any further request on an open connection with
-// 503 and Connection: close, lets the answers in flight finish, and cuts every connection left
-// when its grace period ends.
+// The one place where an HTTP port is opened, for the ingress and for the metrics server alike:
+// what Node does below Express. Timeouts that fit Sources (it gives up after 10 s, so a request
+// still arriving after that only holds a socket; Node's defaults, 5 min, would let slow clients
+// pile up), answers in the JSON error shape for bytes that are not HTTP (client-errors.ts), and a
+// stop that keeps its promise under keep-alive traffic: Node's server.close() only stops
+// listening and drops idle sockets, so a client that keeps its connection busy would go on being
+// served. Here close() stops listening at once, answers any further request on an open connection
+// with 503 and Connection: close, lets the answers in flight finish, and cuts every connection
+// left when its grace period ends.
 import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { answerClientError } from './client-errors.ts';
 import { HttpError, writeError } from './http-error.ts';
 
-export interface ListeningIngress {
+export interface ListeningServer {
   server: Server;
   /** the bound port (useful with port 0) */
   port: number;
@@ -32,20 +33,22 @@ export interface ListenOptions {
   port: number;
   /** whole request, headers and body; default 10 s (Sources' own timeout) */
   requestTimeoutMs?: number;
+  /** who is stopping, for the 503 while closing; default "the server" */
+  name?: string;
 }
 
-const STOPPING = new HttpError(503, 'the ingress is stopping; send the request again (another instance takes it)', { Connection: 'close', 'Retry-After': '1' });
 // How often a closing server looks for connections that went idle after their last answer.
 const IDLE_SWEEP_MS = 20;
 
 type HttpSocket = Socket & { _httpMessage?: ServerResponse | null };
 
 /**
- * Starts the HTTP server for `listener` (createIngress(...).listener, or any Express app).
- * @example const ingress = await listenIngress(createIngress(options).listener, { host: config.http.host, port: config.http.port });
+ * Starts an HTTP server for `listener` (an Express app).
+ * @example const ingress = await listenHttp(createIngress(options), { host: config.http.host, port: config.http.port, name: 'the ingress' });
  */
-export async function listenIngress(listener: RequestListener, options: ListenOptions): Promise<ListeningIngress> {
+export async function listenHttp(listener: RequestListener, options: ListenOptions): Promise<ListeningServer> {
   const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+  const stopping = new HttpError(503, `${options.name ?? 'the server'} is stopping; send the request again (another instance takes it)`, { Connection: 'close', 'Retry-After': '1' });
   let closing = false;
   const server = createServer({
     requestTimeout: requestTimeoutMs,
@@ -54,7 +57,7 @@ export async function listenIngress(listener: RequestListener, options: ListenOp
     // how often Node looks for requests past those timeouts (its default is every 30 s)
     connectionsCheckingInterval: Math.min(1_000, requestTimeoutMs),
   }, (req, res) => {
-    if (closing) writeError(res, STOPPING);
+    if (closing) writeError(res, stopping);
     else listener(req, res);
   });
   server.on('clientError', answerClientError);

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ContractError } from '../../src/contract/errors.ts';
-import { errorBody, HttpError, toHttpError } from '../../src/ingress/http-error.ts';
+import { errorBody, HttpError, toHttpError } from '../../src/http/http-error.ts';
 
 test('errorBody is Sources\' shape with a string status', () => {
   assert.equal(errorBody(404, 'source not found'), { errors: [{ status: '404', detail: 'source not found' }] });
