@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ManualClock, systemClock } from '../../src/streams/task/index.ts';
+import { ManualClock, systemClock } from '../../src/streams/clock.ts';
 
 test('manual clock fires due timers in time order, each at its own time', () => {
   const clock = new ManualClock(100);

@@ -2,7 +2,7 @@
 // Sources and the clouds (pure logic; the real SDKs and emulators are tested end to end elsewhere).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { TopologyTestDriver } from '../../src/index.ts';
+import { TopologyTestDriver } from '../../src/streams/embedded/test-driver.ts';
 import { DEFAULT_TOPICS, encodeCheckRequest, validateStatusMessage } from '../../src/contract/index.ts';
 import { toApplicationStatus, type ApplicationChecks, type CheckOutcome } from '../../src/checks/index.ts';
 import type { ApplicationAuthentication, CheckRequest } from '../../src/domain/types.ts';

@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
-import { TopologyTestDriver } from '../../src/index.ts';
+import { TopologyTestDriver } from '../../src/streams/embedded/test-driver.ts';
 import { DEFAULT_TOPICS, decodeIdentityHeader, encodeCheckRequest, headerValue, IDENTITY_HEADER } from '../../src/contract/index.ts';
 import type { ApplicationAuthentication, CheckRequest, RequestIdentity } from '../../src/domain/types.ts';
 import { buildAvailabilityTopology } from '../../topology/availability-check.ts';

@@ -12,5 +12,4 @@ export type { AsyncContext, Headers, KeyValue, ProcessorContext, RecordOrigin, S
 export { changelogTopicName, type KeyValueStore, type StoreChange, type StoreRef, type StoreValueCodec, type StoreView } from './store-ref.ts';
 export { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.ts';
 export type { DeadLetterRef } from './internals/topology-draft.ts';
-export type { AsyncStepOptions, ProcessorNode, SinkNode, SourceNode, SplitBranch, TopologyNode } from './nodes.ts';
 export * from './errors.ts';

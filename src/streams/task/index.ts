@@ -1,7 +1,6 @@
 // The task executor's public surface: what a runtime (embedded or Kafka) needs.
 export { TopologyTask } from './topology-task.ts';
 export { TASK_ERROR_CODES, TaskError, type TaskErrorCode } from './errors.ts';
-export { ManualClock, systemClock, type Clock } from '../clock.ts';
 export { DEAD_LETTER_HEADERS, deadLetterRecord } from './dead-letter.ts';
 export type {
   ChangelogPort, ChangelogRecord, CommittableOffset, DeliveryReceipt, InputRecord, OutputRecord, PartitionLoad, ProducerPort,

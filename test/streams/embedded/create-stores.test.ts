@@ -2,8 +2,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { StreamsBuilder, stringCodec } from '../../../src/streams/dsl/index.ts';
 import { jsonValueCodec, TtlTable } from '../../../src/streams/store/index.ts';
-import { ManualClock } from '../../../src/streams/task/index.ts';
-import { createStores, PartitionedLog } from '../../../src/streams/embedded/index.ts';
+import { ManualClock } from '../../../src/streams/clock.ts';
+import { PartitionedLog } from '../../../src/streams/embedded/index.ts';
+import { createStores } from '../../../src/streams/embedded/create-stores.ts';
 
 function topology() {
   const b = new StreamsBuilder({ applicationId: 'app' });

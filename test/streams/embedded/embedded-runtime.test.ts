@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { jsonCodec, StreamsBuilder, stringCodec } from '../../../src/streams/dsl/index.ts';
 import { jsonValueCodec } from '../../../src/streams/store/index.ts';
-import { ManualClock } from '../../../src/streams/task/index.ts';
+import { ManualClock } from '../../../src/streams/clock.ts';
 import { EmbeddedRuntime, PartitionedLog } from '../../../src/streams/embedded/index.ts';
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -4,7 +4,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { jsonCodec, StreamsBuilder, type MapAsyncOptions } from '../../../src/streams/dsl/index.ts';
-import { DEAD_LETTER_HEADERS, ManualClock, TopologyTask, type Clock } from '../../../src/streams/task/index.ts';
+import { DEAD_LETTER_HEADERS, TopologyTask } from '../../../src/streams/task/index.ts';
+import { ManualClock, type Clock } from '../../../src/streams/clock.ts';
 import { collectingProducer, input, runToEnd, turn } from './helpers.ts';
 
 interface Item {

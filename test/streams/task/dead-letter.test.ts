@@ -3,7 +3,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { jsonCodec, StreamsBuilder } from '../../../src/streams/dsl/index.ts';
-import { DEAD_LETTER_HEADERS, ManualClock, TopologyTask } from '../../../src/streams/task/index.ts';
+import { DEAD_LETTER_HEADERS, TopologyTask } from '../../../src/streams/task/index.ts';
+import { ManualClock } from '../../../src/streams/clock.ts';
 import { collectingProducer, input, runToEnd } from './helpers.ts';
 
 type Kind = 'ok' | 'not-json' | 'schema' | 'throws' | 'definitive' | 'transient' | 'always-fails';

@@ -1,7 +1,8 @@
 // Test helpers for the task executor: a producer whose acks the test controls, record builders,
 // and a loop that runs a task on a manual clock until nothing is left.
 import type { InputRecord, OutputRecord, ProducerPort } from '../../../src/streams/task/index.ts';
-import type { ManualClock, TopologyTask } from '../../../src/streams/task/index.ts';
+import type { TopologyTask } from '../../../src/streams/task/index.ts';
+import type { ManualClock } from '../../../src/streams/clock.ts';
 
 export interface Sent {
   readonly record: OutputRecord;

@@ -1,7 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { StreamsBuilder, stringCodec } from '../../../src/streams/dsl/index.ts';
-import { ManualClock, TopologyObserver, TopologyTask, type OutputEvent } from '../../../src/streams/task/index.ts';
+import { TopologyObserver, TopologyTask, type OutputEvent } from '../../../src/streams/task/index.ts';
+import { ManualClock } from '../../../src/streams/clock.ts';
 import { collectingProducer, input, runToEnd } from './helpers.ts';
 
 /** in → split (short | long) → short: filter "drop" → out; long: fan out in two → out; "boom" fails in async step */

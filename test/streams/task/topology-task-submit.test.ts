@@ -3,7 +3,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { StreamsBuilder, stringCodec } from '../../../src/streams/dsl/index.ts';
-import { ManualClock, TopologyTask, type DeliveryReceipt, type InputRecord, type OutputRecord, type ProducerPort } from '../../../src/streams/task/index.ts';
+import { TopologyTask, type DeliveryReceipt, type InputRecord, type OutputRecord, type ProducerPort } from '../../../src/streams/task/index.ts';
+import { ManualClock } from '../../../src/streams/clock.ts';
 import { input, turn } from './helpers.ts';
 
 function upperTopology() {

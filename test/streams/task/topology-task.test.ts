@@ -3,7 +3,8 @@ import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { jsonCodec, StreamsBuilder, stringCodec, type BranchedKStream } from '../../../src/streams/dsl/index.ts';
 import type { TaskError } from '../../../src/streams/task/errors.ts';
-import { DEAD_LETTER_HEADERS, ManualClock, TopologyTask } from '../../../src/streams/task/index.ts';
+import { DEAD_LETTER_HEADERS, TopologyTask } from '../../../src/streams/task/index.ts';
+import { ManualClock } from '../../../src/streams/clock.ts';
 import { FakeTtlStore, fakeJsonCodec } from './fake-store.ts';
 import { collectingProducer, input, manualProducer, runToEnd, turn } from './helpers.ts';
 
