@@ -28,7 +28,7 @@ test('defaults with an empty environment', () => {
     deadLetter: 'platform.provisioning.internal.availability-check.dlq',
   });
   assert.is(config.cache.ttlSeconds, 3600);
-  assert.equal(config.checks, { timeoutMs: 5000, maxAttempts: 5, concurrencyPerProvider: 10 });
+  assert.equal(config.checks, { timeoutMs: 5000, maxAttempts: 5, concurrencyPerProvider: 40 });
   assert.equal(config.rateLimits.aws, { ratePerSec: 20, burst: 100 });
   assert.equal(config.rateLimits.azure, { ratePerSec: 25, burst: 250 });
   assert.equal(config.rateLimits.gcp, { ratePerSec: 10, burst: 10 });
