@@ -14,6 +14,7 @@
 // (in-memory store); time from start to the first record processed.
 //   BENCH_PEER_SIZES=300000,1000000  BENCH_PEER_ROUNDS=3  BENCH_PEER_RESTORE=1000000
 //   BENCH_PEER_CONTENDERS=kstreams-alos,kstreams-eos,runtime,pipe  BENCH_PEER_JAVA_OPTS=-Xmx1g
+//   BENCH_PEER_NODE_OPTIONS (Node flags of the Node contenders, e.g. --cpu-prof --cpu-prof-dir=DIR)
 // (BENCH_QUICK=1: 50000 records, one round, restore 200000.)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -125,7 +126,7 @@ function startContender(contender: Contender, env: Omit<ContenderEnv, 'PEER_GUAR
   const full: ContenderEnv = { ...env, PEER_GUARANTEE: contender.guarantee, PEER_STATE_DIR: stateDir };
   const [command, args] = contender.id.startsWith('kstreams')
     ? ['java', [...(process.env.BENCH_PEER_JAVA_OPTS ?? '-Xmx1g').split(' ').filter(Boolean), '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn', '-cp', classpath, 'peer.PeerMain']]
-    : [process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'peer', contender.id === 'runtime' ? 'runtime-contender.ts' : 'pipe-contender.ts')]];
+    : [process.execPath, [...(process.env.BENCH_PEER_NODE_OPTIONS ?? '').split(' ').filter(Boolean), '--import', 'tsx', path.join(import.meta.dirname, 'peer', contender.id === 'runtime' ? 'runtime-contender.ts' : 'pipe-contender.ts')]];
   const child = spawn(command, args, { env: { ...process.env, ...full }, stdio: ['ignore', 'pipe', 'inherit'] });
   let failure: Error | undefined;
   let checks: number | undefined;
