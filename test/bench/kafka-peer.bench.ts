@@ -12,7 +12,7 @@
 // must be the same multiset of (key, value, headers) as the one computed from the input.
 // Restore: a changelog of BENCH_PEER_RESTORE ids restored by the runtime and by Kafka Streams
 // (in-memory store); time from start to the first record processed.
-//   BENCH_PEER_SIZES=300000,1000000  BENCH_PEER_ROUNDS=3  BENCH_PEER_RESTORE=1000000
+//   BENCH_PEER_SIZES=300000,1000000 (0: none)  BENCH_PEER_ROUNDS=3  BENCH_PEER_RESTORE=1000000 (0: none)
 //   BENCH_PEER_CONTENDERS=kstreams-alos,kstreams-eos,runtime,pipe  BENCH_PEER_JAVA_OPTS=-Xmx1g
 //   BENCH_PEER_NODE_OPTIONS (Node flags of the Node contenders, e.g. --cpu-prof --cpu-prof-dir=DIR)
 // (BENCH_QUICK=1: 50000 records, one round, restore 200000.)
@@ -328,7 +328,7 @@ export async function run(options: BenchOptions): Promise<BenchRow[]> {
   const observer = await EndOffsetObserver.connect(broker.brokers);
   try {
     const rows: BenchRow[] = [];
-    for (const size of sizes) rows.push(...await throughput(broker.brokers, observer, contenders, size, rounds, classpath));
+    for (const size of sizes.filter((s) => s > 0)) rows.push(...await throughput(broker.brokers, observer, contenders, size, rounds, classpath));
     if (restoreEntries > 0) rows.push(...await restore(broker.brokers, contenders, restoreEntries, rounds, classpath));
     return rows;
   } finally {
