@@ -133,7 +133,7 @@ export function registerWorkerMetrics(registry: Registry, source: WorkerMetricsS
     };
     perProvider('ratelimit_waits_total', 'Cloud checks that had to wait for the rate limiter (a token or a concurrency slot)', (s) => s.waits, 'counter');
     perProvider('ratelimit_throttle_replies_total', 'Throttle replies received from the cloud', (s) => s.throttleReplies, 'counter');
-    perProvider('ratelimit_rate_per_second', 'The provider bucket\'s current rate: the configured quota times this worker\'s share of the partition groups, lower after throttle replies', (s) => s.currentRate, 'gauge');
+    perProvider('ratelimit_rate_per_second', 'The provider bucket\'s current rate: the configured quota times this worker\'s share of the partition groups, lower after throttle replies; for iam (a quota per customer account) the configured rate of one account\'s bucket', (s) => s.currentRate, 'gauge');
     perProvider('ratelimit_queued', 'Checks waiting for the provider\'s rate limiter', (s) => s.queued, 'gauge');
     perProvider('checks_in_flight', 'Cloud calls in flight', (s) => s.inFlight, 'gauge');
   }
